@@ -1,0 +1,16 @@
+// pybind11 module definition: glue only, no algorithms (DESIGN.md §2).
+#include <pybind11/pybind11.h>
+
+#ifndef KSCHEDULE_BUILD_INFO
+#define KSCHEDULE_BUILD_INFO "{}"
+#endif
+
+namespace py = pybind11;
+
+void bind_status(py::module_& m);
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "kschedule C++ core";
+    m.attr("build_info") = py::module_::import("json").attr("loads")(KSCHEDULE_BUILD_INFO);
+    bind_status(m);
+}

@@ -1,0 +1,1 @@
+"""Scheduling framework: status codes, plugin registry, profiles and the runtime."""

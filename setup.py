@@ -1,0 +1,35 @@
+"""Builds the one extension, ``kschedule._core``, from ``csrc/``.
+
+Environment switches (recorded in ``kschedule._core.build_info``):
+  KSCHEDULE_NATIVE=1  add -march=native
+  KSCHEDULE_DEBUG=1   build -O0 -g instead of -O3
+"""
+import os
+import glob
+import json
+
+from setuptools import setup
+from pybind11.setup_helpers import Pybind11Extension, build_ext
+
+debug = os.environ.get("KSCHEDULE_DEBUG") == "1"
+native = os.environ.get("KSCHEDULE_NATIVE") == "1"
+
+flags = ["-O0", "-g"] if debug else ["-O3"]
+if native:
+    flags.append("-march=native")
+flags += ["-Wall", "-Wextra", "-Wno-unused-parameter"]
+
+build_info = {"cxx_std": "c++17", "flags": flags, "debug": debug, "native": native}
+
+sources = sorted(glob.glob("csrc/*.cpp")) + sorted(glob.glob("csrc/bindings/*.cpp"))
+
+ext = Pybind11Extension(
+    "kschedule._core",
+    sources,
+    include_dirs=["csrc"],
+    cxx_std=17,
+    extra_compile_args=flags,
+    define_macros=[("KSCHEDULE_BUILD_INFO", json.dumps(json.dumps(build_info)))],
+)
+
+setup(ext_modules=[ext], cmdclass={"build_ext": build_ext})
