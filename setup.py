@@ -17,7 +17,8 @@ native = os.environ.get("KSCHEDULE_NATIVE") == "1"
 flags = ["-O0", "-g"] if debug else ["-O3"]
 if native:
     flags.append("-march=native")
-flags += ["-Wall", "-Wextra", "-Wno-unused-parameter"]
+# -ffp-contract=off: no FMA fusion, so float formulas (BalancedAllocation) round exactly as Go on amd64.
+flags += ["-Wall", "-Wextra", "-Wno-unused-parameter", "-ffp-contract=off"]
 
 build_info = {"cxx_std": "c++17", "flags": flags, "debug": debug, "native": native}
 

@@ -1,0 +1,131 @@
+// Glue between numpy buffers and ks::run_batch. No scheduling logic here.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <stdexcept>
+
+#include "schedule.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+template <typename T>
+using arr = py::array_t<T, py::array::c_style>;
+
+template <typename T>
+ks::Matrix<T> mat(arr<std::remove_const_t<T>>& a, const char* what, bool writable = false) {
+    if (a.ndim() != 2) throw std::invalid_argument(std::string(what) + ": expected a 2-D array");
+    ks::Matrix<T> m;
+    if (writable)
+        m.data = a.mutable_data();
+    else
+        m.data = const_cast<T*>(a.data());
+    m.rows = a.shape(0);
+    m.stride = a.shape(1);
+    return m;
+}
+
+template <typename T>
+std::vector<T> vec(const py::handle& h) {
+    return h.cast<std::vector<T>>();
+}
+
+py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonzero, int32_t n,
+             int32_t num_resources, arr<int32_t> order, int64_t num_to_find, int64_t start_index,
+             uint64_t rng_state, arr<int32_t> pre_reason, arr<int32_t> post_reason, arr<int32_t> score_norm,
+             arr<int64_t> score_weight, arr<int64_t> static_scores, arr<uint8_t> static_active,
+             arr<int32_t> pod_class, arr<int64_t> pod_requests, arr<int64_t> pod_nonzero, bool dry_run,
+             py::dict fit, py::dict balanced, int32_t reason_base, bool explain) {
+    ks::BatchInput in;
+    in.nodes.n = n;
+    in.nodes.num_resources = num_resources;
+    in.nodes.allocatable = mat<const int64_t>(allocatable, "allocatable");
+    in.nodes.requested = mat<int64_t>(requested, "requested", !dry_run);
+    in.nodes.nonzero = mat<int64_t>(nonzero, "nonzero", !dry_run);
+    if (order.ndim() != 1 || order.shape(0) != n) throw std::invalid_argument("order: expected n entries");
+    in.order = order.data();
+    in.num_to_find = num_to_find;
+    in.start_index = n > 0 ? ((start_index % n) + n) % n : 0;
+    in.rng_state = rng_state;
+    in.pre_reason = mat<const int32_t>(pre_reason, "pre_reason");
+    in.post_reason = mat<const int32_t>(post_reason, "post_reason");
+    in.num_static = static_cast<int32_t>(pre_reason.shape(0));
+    const py::ssize_t K = score_norm.size();
+    if (score_weight.size() != K) throw std::invalid_argument("score weights: length");
+    for (py::ssize_t k = 0; k < K; ++k) {
+        ks::StaticScoreMeta m;
+        int32_t nv = score_norm.data()[k];
+        if (nv < 0 || nv > 2) throw std::invalid_argument("score normalize mode");
+        m.normalize = static_cast<ks::Normalize>(nv);
+        m.weight = score_weight.data()[k];
+        in.static_scores_meta.push_back(m);
+    }
+    if (static_scores.ndim() != 3 || static_scores.shape(0) != in.num_static || static_scores.shape(1) != K ||
+        static_scores.shape(2) != n)
+        throw std::invalid_argument("static_scores: expected shape (S, K, n)");
+    if (static_active.ndim() != 2 || static_active.shape(0) != in.num_static || static_active.shape(1) != K)
+        throw std::invalid_argument("static_active: expected shape (S, K)");
+    in.static_scores = static_scores.data();
+    in.static_active = static_active.data();
+    if (pod_class.ndim() != 1) throw std::invalid_argument("pod_class: expected 1-D");
+    in.num_pods = static_cast<int32_t>(pod_class.shape(0));
+    in.pod_class = pod_class.data();
+    in.pod_requests = mat<const int64_t>(pod_requests, "pod_requests");
+    in.pod_nonzero = mat<const int64_t>(pod_nonzero, "pod_nonzero");
+    in.dry_run = dry_run;
+    in.fit.filter_enabled = fit["filter"].cast<bool>();
+    in.fit.score_enabled = fit["score"].cast<bool>();
+    in.fit.weight = fit["weight"].cast<int64_t>();
+    in.fit.strategy = static_cast<ks::FitStrategy>(fit["strategy"].cast<int32_t>());
+    in.fit.rows = vec<int32_t>(fit["rows"]);
+    in.fit.weights = vec<int64_t>(fit["weights"]);
+    in.fit.shape_utilization = vec<int64_t>(fit["shape_utilization"]);
+    in.fit.shape_score = vec<int64_t>(fit["shape_score"]);
+    in.fit.ignored = vec<uint8_t>(fit["ignored"]);
+    in.fit.escalate_unresolvable = fit["escalate_unresolvable"].cast<bool>();
+    in.balanced.enabled = balanced["enabled"].cast<bool>();
+    in.balanced.weight = balanced["weight"].cast<int64_t>();
+    in.balanced.rows = vec<int32_t>(balanced["rows"]);
+    ks::validate_batch(in);
+    if (explain && in.num_pods != 1) throw std::invalid_argument("explain takes exactly one pod");
+
+    ks::BatchOutput out;
+    ks::ExplainOutput ex;
+    {
+        py::gil_scoped_release release;
+        ks::run_batch(in, reason_base, out, explain ? &ex : nullptr);
+    }
+    py::dict res;
+    res["chosen"] = py::array_t<int32_t>(out.chosen.size(), out.chosen.data());
+    res["failures"] = py::array_t<int64_t>(out.failures.size(), out.failures.data());
+    res["feasible_count"] = py::array_t<int64_t>(out.feasible_count.size(), out.feasible_count.data());
+    res["start_index"] = out.start_index;
+    res["rng_state"] = out.rng_state;
+    if (explain) {
+        res["evaluated"] = py::array_t<uint8_t>(ex.evaluated.size(), ex.evaluated.data());
+        res["fit_fail"] = py::array_t<uint8_t>(ex.fit_fail.size(), ex.fit_fail.data());
+        res["fit_unresolvable"] = py::array_t<uint8_t>(ex.fit_unresolvable.size(), ex.fit_unresolvable.data());
+        res["scored"] = py::array_t<int32_t>(ex.scored.size(), ex.scored.data());
+        res["plugin_scores"] = py::array_t<int64_t>(ex.plugin_scores.size(), ex.plugin_scores.data());
+        res["totals"] = py::array_t<int64_t>(ex.totals.size(), ex.totals.data());
+    }
+    return res;
+}
+
+}  // namespace
+
+void bind_schedule(py::module_& m) {
+    m.def("run_batch", &run, "Schedule a batch of pods (see csrc/schedule.hpp).",
+          py::arg("allocatable").noconvert(), py::arg("requested").noconvert(), py::arg("nonzero").noconvert(),
+          py::arg("n"), py::arg("num_resources"), py::arg("order").noconvert(), py::arg("num_to_find"),
+          py::arg("start_index"), py::arg("rng_state"), py::arg("pre_reason").noconvert(),
+          py::arg("post_reason").noconvert(), py::arg("score_norm").noconvert(), py::arg("score_weight").noconvert(),
+          py::arg("static_scores").noconvert(), py::arg("static_active").noconvert(),
+          py::arg("pod_class").noconvert(), py::arg("pod_requests").noconvert(), py::arg("pod_nonzero").noconvert(),
+          py::arg("dry_run"), py::arg("fit"), py::arg("balanced"), py::arg("reason_base"), py::arg("explain"));
+    m.def("num_feasible_nodes_to_find", &ks::num_feasible_nodes_to_find, py::arg("num_all_nodes"),
+          py::arg("percentage"));
+    m.def("broken_linear", &ks::broken_linear, py::arg("utilization"), py::arg("score"), py::arg("p"));
+}

@@ -1,0 +1,355 @@
+#include "schedule.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ks {
+
+namespace {
+
+constexpr int64_t kMaxNodeScore = 100;
+
+inline bool is_scalar_row(int32_t r) { return r > RES_PODS; }
+
+// Upstream noderesources/fit.go fitsRequest; fills `fail` (R+1 flags) and returns whether it fits.
+bool fit_filter(const BatchInput& in, int32_t pod, int32_t node, uint8_t* fail, bool* unresolvable) {
+    const NodeColumns& nc = in.nodes;
+    const int32_t R = nc.num_resources;
+    bool ok = true;
+    *unresolvable = false;
+    if (nc.requested.at(RES_PODS, node) + 1 > nc.allocatable.at(RES_PODS, node)) {
+        ok = false;
+        if (fail) fail[0] = 1;
+    }
+    const int64_t* req = in.pod_requests.row(pod);
+    for (int32_t r = 0; r < R; ++r) {
+        if (r == RES_PODS) continue;
+        int64_t q = req[r];
+        if (q == 0) continue;  // zero requests never fail (cpu/memory/ephemeral use "> 0" checks)
+        if (is_scalar_row(r) && in.fit.ignored.size() > (size_t)r && in.fit.ignored[r]) continue;
+        int64_t alloc = nc.allocatable.at(r, node);
+        int64_t free = alloc - nc.requested.at(r, node);
+        if (q > free) {
+            ok = false;
+            if (fail) fail[1 + r] = 1;
+            if (q > alloc) *unresolvable = true;
+        }
+    }
+    return ok;
+}
+
+// calculateResourceAllocatableRequest: (allocatable, requested incl. the pod); alloc 0 => skipped.
+inline void alloc_request(const BatchInput& in, int32_t pod, int32_t node, int32_t r, bool nonzero,
+                          int64_t* alloc, int64_t* requested) {
+    *alloc = 0;
+    *requested = 0;
+    if (r < 0 || r >= in.nodes.num_resources || r == RES_PODS) return;
+    const NodeColumns& nc = in.nodes;
+    int64_t pod_req;
+    int64_t node_req;
+    if (nonzero && (r == RES_CPU || r == RES_MEMORY)) {
+        pod_req = in.pod_nonzero.at(pod, r);
+        node_req = nc.nonzero.at(r, node);
+    } else {
+        pod_req = in.pod_requests.at(pod, r);
+        node_req = nc.requested.at(r, node);
+    }
+    if (is_scalar_row(r) && pod_req == 0) return;
+    int64_t a = nc.allocatable.at(r, node);
+    if (a == 0) return;
+    *alloc = a;
+    *requested = node_req + pod_req;
+}
+
+}  // namespace
+
+int64_t num_feasible_nodes_to_find(int64_t num_all_nodes, int64_t percentage) {
+    // schedule_one.go numFeasibleNodesToFind (minFeasibleNodesToFind = 100, min percentage 5).
+    if (num_all_nodes < 100 || percentage >= 100) return num_all_nodes;
+    int64_t p = percentage;
+    if (p <= 0) {
+        p = 50 - num_all_nodes / 125;
+        if (p < 5) p = 5;
+    }
+    int64_t n = num_all_nodes * p / 100;
+    if (n < 100) return 100;
+    return n;
+}
+
+int64_t broken_linear(const std::vector<int64_t>& util, const std::vector<int64_t>& score, int64_t p) {
+    const size_t n = util.size();
+    for (size_t i = 0; i < n; ++i) {
+        if (p <= util[i]) {
+            if (i == 0) return score[0];
+            return score[i - 1] + (score[i] - score[i - 1]) * (p - util[i - 1]) / (util[i] - util[i - 1]);
+        }
+    }
+    return n ? score[n - 1] : 0;
+}
+
+int64_t fit_score(const BatchInput& in, int32_t pod, int32_t node) {
+    const FitArgs& a = in.fit;
+    int64_t num = 0, wsum = 0;
+    for (size_t i = 0; i < a.rows.size(); ++i) {
+        int64_t alloc, req;
+        alloc_request(in, pod, node, a.rows[i], true, &alloc, &req);
+        if (alloc == 0) continue;
+        int64_t w = a.weights[i];
+        int64_t s;
+        switch (a.strategy) {
+            case FitStrategy::LeastAllocated:
+                s = req > alloc ? 0 : (alloc - req) * kMaxNodeScore / alloc;
+                break;
+            case FitStrategy::MostAllocated:
+                s = std::min(req, alloc) * kMaxNodeScore / alloc;
+                break;
+            default: {
+                int64_t p = req > alloc ? kMaxNodeScore : req * kMaxNodeScore / alloc;
+                s = broken_linear(a.shape_utilization, a.shape_score, p);
+                if (s <= 0) continue;  // RTCR: resources scoring 0 leave the weight sum
+            }
+        }
+        num += s * w;
+        wsum += w;
+    }
+    if (wsum == 0) return 0;
+    if (a.strategy == FitStrategy::RequestedToCapacityRatio)
+        return static_cast<int64_t>(std::round(static_cast<double>(num) / static_cast<double>(wsum)));
+    return num / wsum;
+}
+
+int64_t balanced_score(const BatchInput& in, int32_t pod, int32_t node, bool* skip) {
+    const BalancedArgs& a = in.balanced;
+    // PreScore: Skip for a pod requesting none of the configured resources (best-effort).
+    bool any = false;
+    for (int32_t r : a.rows)
+        if (r >= 0 && r < in.nodes.num_resources && r != RES_PODS && in.pod_requests.at(pod, r) != 0) any = true;
+    *skip = !any;
+    if (!any) return 0;
+    double fr[64];
+    double heap_total = 0;
+    std::vector<double> big;
+    double* f = fr;
+    if (a.rows.size() > 64) {
+        big.resize(a.rows.size());
+        f = big.data();
+    }
+    size_t k = 0;
+    for (int32_t r : a.rows) {
+        int64_t alloc, req;
+        alloc_request(in, pod, node, r, false, &alloc, &req);
+        if (alloc == 0) continue;
+        double x = static_cast<double>(req) / static_cast<double>(alloc);
+        if (x > 1) x = 1;
+        heap_total += x;
+        f[k++] = x;
+    }
+    double std_ = 0;
+    if (k == 2) {
+        std_ = std::fabs((f[0] - f[1]) / 2);
+    } else if (k > 2) {
+        double mean = heap_total / static_cast<double>(k);
+        double sum = 0;
+        for (size_t i = 0; i < k; ++i) {
+            double d = f[i] - mean;
+            sum = sum + d * d;
+        }
+        std_ = std::sqrt(sum / static_cast<double>(k));
+    }
+    return static_cast<int64_t>((1 - std_) * static_cast<double>(kMaxNodeScore));
+}
+
+void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, ExplainOutput* ex) {
+    const int32_t N = in.nodes.n;
+    const int32_t R = in.nodes.num_resources;
+    const int32_t K = static_cast<int32_t>(in.static_scores_meta.size());
+    SplitMix64 rng(in.rng_state);
+    int64_t start = in.start_index;
+    out.chosen.assign(in.num_pods, -1);
+    out.feasible_count.assign(in.num_pods, 0);
+
+    std::vector<int32_t> feasible;
+    feasible.reserve(static_cast<size_t>(std::min<int64_t>(in.num_to_find, N)) + 1);
+    std::vector<uint8_t> fail(static_cast<size_t>(R) + 1);
+    std::vector<int64_t> fail_counts(static_cast<size_t>(R) + 1);
+    std::vector<int64_t> totals, raw;
+    std::vector<int64_t> static_hist;
+    if (ex) {
+        ex->evaluated.assign(N, 0);
+        ex->fit_fail.assign(static_cast<size_t>(N) * (R + 1), 0);
+        ex->fit_unresolvable.assign(N, 0);
+    }
+
+    for (int32_t p = 0; p < in.num_pods; ++p) {
+        const int32_t s = in.pod_class[p];
+        const int32_t* pre = in.pre_reason.row(s);
+        const int32_t* post = in.post_reason.row(s);
+        feasible.clear();
+        int64_t processed = 0;
+        const int64_t to_find = std::max<int64_t>(in.num_to_find, 1);
+        for (int32_t k = 0; k < N; ++k) {
+            int32_t node = in.order[(start + k) % N];
+            ++processed;
+            if (ex) ex->evaluated[node] = 1;
+            if (pre[node] >= 0) continue;
+            if (in.fit.filter_enabled) {
+                bool unres;
+                uint8_t* fb = ex ? &ex->fit_fail[static_cast<size_t>(node) * (R + 1)] : nullptr;
+                if (!fit_filter(in, p, node, fb, &unres)) {
+                    if (ex) ex->fit_unresolvable[node] = unres && in.fit.escalate_unresolvable;
+                    continue;
+                }
+            }
+            if (post[node] >= 0) continue;
+            feasible.push_back(node);
+            if (static_cast<int64_t>(feasible.size()) >= to_find) break;
+        }
+        if (N > 0) start = (start + processed) % N;
+        out.feasible_count[p] = static_cast<int64_t>(feasible.size());
+
+        if (feasible.empty()) {
+            // Diagnosis: one status per node; count each reason once per node.
+            std::fill(fail_counts.begin(), fail_counts.end(), 0);
+            static_hist.clear();
+            for (int32_t node = 0; node < N; ++node) {
+                if (pre[node] >= 0) {
+                    static_hist.push_back(pre[node]);
+                    continue;
+                }
+                if (in.fit.filter_enabled) {
+                    std::fill(fail.begin(), fail.end(), 0);
+                    bool unres;
+                    if (!fit_filter(in, p, node, fail.data(), &unres)) {
+                        for (int32_t r = 0; r <= R; ++r) fail_counts[r] += fail[r];
+                        continue;
+                    }
+                }
+                if (post[node] >= 0) static_hist.push_back(post[node]);
+            }
+            std::sort(static_hist.begin(), static_hist.end());
+            for (size_t i = 0; i < static_hist.size();) {
+                size_t j = i;
+                while (j < static_hist.size() && static_hist[j] == static_hist[i]) ++j;
+                out.failures.insert(out.failures.end(), {p, static_hist[i], static_cast<int64_t>(j - i)});
+                i = j;
+            }
+            for (int32_t r = 0; r <= R; ++r)
+                if (fail_counts[r]) out.failures.insert(out.failures.end(), {p, reason_base + r, fail_counts[r]});
+            continue;
+        }
+
+        int32_t host;
+        const size_t F = feasible.size();
+        if (F == 1 && !ex) {
+            host = feasible[0];  // "When only one node after predicate, just use it."
+        } else {
+            totals.assign(F, 0);
+            const uint8_t* active = in.static_active + static_cast<size_t>(s) * K;
+            if (ex) {
+                ex->scored = feasible;
+                ex->plugin_scores.assign(static_cast<size_t>(K + 2) * F, -1);
+            }
+            for (int32_t k = 0; k < K; ++k) {
+                if (!active[k]) continue;
+                const StaticScoreMeta& meta = in.static_scores_meta[k];
+                const int64_t* sc = in.static_scores + (static_cast<size_t>(s) * K + k) * N;
+                int64_t mx = 0;
+                if (meta.normalize != Normalize::None)
+                    for (size_t i = 0; i < F; ++i) mx = std::max(mx, sc[feasible[i]]);
+                for (size_t i = 0; i < F; ++i) {
+                    int64_t v = sc[feasible[i]];
+                    if (meta.normalize == Normalize::Forward) {
+                        v = mx == 0 ? 0 : kMaxNodeScore * v / mx;
+                    } else if (meta.normalize == Normalize::Reverse) {
+                        v = mx == 0 ? kMaxNodeScore : kMaxNodeScore - kMaxNodeScore * v / mx;
+                    }
+                    totals[i] += v * meta.weight;
+                    if (ex) ex->plugin_scores[static_cast<size_t>(k) * F + i] = v;
+                }
+            }
+            if (in.fit.score_enabled) {
+                for (size_t i = 0; i < F; ++i) {
+                    int64_t v = fit_score(in, p, feasible[i]);
+                    totals[i] += v * in.fit.weight;
+                    if (ex) ex->plugin_scores[static_cast<size_t>(K) * F + i] = v;
+                }
+            }
+            if (in.balanced.enabled) {
+                for (size_t i = 0; i < F; ++i) {
+                    bool skip;
+                    int64_t v = balanced_score(in, p, feasible[i], &skip);
+                    if (skip) break;
+                    totals[i] += v * in.balanced.weight;
+                    if (ex) ex->plugin_scores[static_cast<size_t>(K + 1) * F + i] = v;
+                }
+            }
+            if (ex) ex->totals = totals;
+            if (F == 1) {
+                host = feasible[0];
+            } else {
+                // selectHost: the highest total; ties broken uniformly by reservoir sampling.
+                int64_t best = totals[0];
+                host = feasible[0];
+                uint64_t cnt = 1;
+                for (size_t i = 1; i < F; ++i) {
+                    if (totals[i] > best) {
+                        best = totals[i];
+                        host = feasible[i];
+                        cnt = 1;
+                    } else if (totals[i] == best) {
+                        ++cnt;
+                        if (rng.below(cnt) == 0) host = feasible[i];
+                    }
+                }
+            }
+        }
+        out.chosen[p] = host;
+        if (!in.dry_run) {
+            NodeColumns nc = in.nodes;
+            const int64_t* req = in.pod_requests.row(p);
+            for (int32_t r = 0; r < R; ++r)
+                if (r != RES_PODS) nc.requested.at(r, host) += req[r];
+            nc.requested.at(RES_PODS, host) += 1;
+            nc.nonzero.at(0, host) += in.pod_nonzero.at(p, 0);
+            nc.nonzero.at(1, host) += in.pod_nonzero.at(p, 1);
+        }
+    }
+    out.start_index = start;
+    out.rng_state = rng.state;
+}
+
+}  // namespace ks
+
+#include <stdexcept>
+#include <string>
+
+namespace ks {
+
+void validate_batch(const BatchInput& in) {
+    const NodeColumns& nc = in.nodes;
+    auto fail = [](const std::string& m) { throw std::invalid_argument(m); };
+    if (nc.n < 0 || nc.num_resources < RES_PODS + 1) fail("node columns: bad shape");
+    if (nc.allocatable.rows < nc.num_resources || nc.requested.rows < nc.num_resources || nc.nonzero.rows < 2)
+        fail("node columns: fewer rows than resources");
+    if (nc.allocatable.stride < nc.n || nc.requested.stride < nc.n || nc.nonzero.stride < nc.n)
+        fail("node columns: fewer columns than nodes");
+    for (int32_t i = 0; i < nc.n; ++i)
+        if (in.order[i] < 0 || in.order[i] >= nc.n) fail("node order: index out of range");
+    if (in.pre_reason.rows < in.num_static || in.post_reason.rows < in.num_static) fail("static classes: reason rows");
+    if (in.num_static > 0 && (in.pre_reason.stride < nc.n || in.post_reason.stride < nc.n))
+        fail("static classes: reason columns");
+    if (in.pod_requests.rows < in.num_pods || in.pod_requests.stride < nc.num_resources) fail("pod requests: bad shape");
+    if (in.pod_nonzero.rows < in.num_pods || in.pod_nonzero.stride < 2) fail("pod non-zero requests: bad shape");
+    for (int32_t p = 0; p < in.num_pods; ++p)
+        if (in.pod_class[p] < 0 || in.pod_class[p] >= in.num_static) fail("pod class out of range");
+    if (in.fit.rows.size() != in.fit.weights.size()) fail("fit args: rows and weights differ in length");
+    for (int32_t r : in.fit.rows) if (r >= nc.num_resources) fail("fit args: resource row out of range");
+    for (int32_t r : in.balanced.rows) if (r >= nc.num_resources) fail("balanced args: resource row out of range");
+    if (in.fit.shape_utilization.size() != in.fit.shape_score.size()) fail("fit args: shape");
+    if (in.fit.strategy == FitStrategy::RequestedToCapacityRatio && in.fit.shape_utilization.empty())
+        fail("fit args: RequestedToCapacityRatio needs a shape");
+    for (size_t i = 1; i < in.fit.shape_utilization.size(); ++i)
+        if (in.fit.shape_utilization[i] <= in.fit.shape_utilization[i - 1]) fail("fit args: shape not increasing");
+}
+
+}  // namespace ks

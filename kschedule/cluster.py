@@ -1,0 +1,653 @@
+"""Cluster state: nodes and bound pods as struct-of-arrays columns.
+
+Layout (all numpy, shared zero-copy with the C++ core):
+
+Per node (``cluster.nodes``), ``n = len(cluster.nodes)``:
+
+==============================  ========  =====================================================
+column                          dtype     meaning
+==============================  ========  =====================================================
+``allocatable``                 int64     (R, n): ``status.allocatable`` per resource row
+``requested``                   int64     (R, n): sum of requests of the pods bound to the node
+                                          (row ``pods`` counts the pods)
+``nonzero_requested``           int64     (2, n): cpu_milli, memory_bytes with the scheduler's
+                                          non-zero defaults (100m / 200Mi per container)
+``cpu_milli`` …                 int64     (n,) views of single rows: ``cpu_milli``,
+                                          ``memory_bytes``, ``ephemeral_storage_bytes``, ``pods``
+                                          (allocatable), ``requested_cpu_milli``,
+                                          ``requested_memory_bytes``,
+                                          ``requested_ephemeral_storage_bytes``, ``pod_count``,
+                                          ``nonzero_requested_cpu_milli``,
+                                          ``nonzero_requested_memory_bytes``
+``unschedulable``, ``ready``    uint8     (n,) ``spec.unschedulable``; Ready condition is True
+``label_values``                int32     (K, n): value id of label key k on the node, -1 if absent
+``taint_ids``                   int32     (n, T): interned taints in ``spec.taints`` order, -1 pad
+``taint_count``                 int32     (n,)
+==============================  ========  =====================================================
+
+Resource rows: ``cpu`` (millicores), ``memory`` (bytes), ``ephemeral-storage`` (bytes), ``pods``
+(count), then every other resource name (extended, hugepages-*) in first-seen order; the row of a
+name is ``cluster.resources.ids[name]``. Label keys/values, taints, namespaces are interned.
+
+Per pod (``cluster.pods``): ``requests`` (R, p) int64, ``nonzero`` (2, p) int64, ``node`` int32
+(-1 for a pod not bound), ``priority`` int32, ``namespace`` int32, ``owner`` int32 (-1 none),
+``label_values`` (K, p) int32.
+
+Columns are views into buffers that grow geometrically; a view taken before a mutation that adds a
+node, pod, resource or label key may be stale afterwards — take views after mutating.
+Removal swaps the last row into the removed slot (O(1) per column), so indices of the last node or
+pod change; refer to objects by name across mutations.
+
+Mutations validate everything first and change nothing when they raise ``InvalidObject``.
+The cluster keeps references to the objects given to it (as a Kubernetes informer cache does):
+do not mutate them afterwards.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable, Mapping, Optional
+
+import numpy as np
+
+from .errors import FieldError, InvalidObject
+from .interning import Interner, LabelInterner
+from .objects.load import load_objects
+from .objects.meta import object_name
+from .objects.node import NodeInfo, parse_node
+from .objects.pod import PodInfo, parse_pod
+
+RES_CPU, RES_MEMORY, RES_EPHEMERAL, RES_PODS = 0, 1, 2, 3
+BASE_RESOURCES = ("cpu", "memory", "ephemeral-storage", "pods")
+
+# Built-in PriorityClasses (pkg/apis/scheduling/types.go SystemCriticalPriority).
+SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
+
+_INITIAL_CAPACITY = 16
+
+
+def _grow(arr: np.ndarray, axis: int, new_size: int, fill) -> np.ndarray:
+    shape = list(arr.shape)
+    old = shape[axis]
+    shape[axis] = new_size
+    out = np.full(shape, fill, dtype=arr.dtype)
+    idx = [slice(None)] * arr.ndim
+    idx[axis] = slice(0, old)
+    out[tuple(idx)] = arr
+    return out
+
+
+class _Table:
+    """A growable set of columns sharing one row count ``n`` along their last axis (or first, for
+    per-row matrices). Subclasses list their columns in ``_columns``: name -> (axis, fill)."""
+
+    _columns: dict = {}
+
+    def __init__(self):
+        self.n = 0
+        self.cap = 0
+
+    def _ensure(self, need: int) -> None:
+        if need <= self.cap:
+            return
+        new_cap = max(_INITIAL_CAPACITY, self.cap * 2, need)
+        for name, (axis, fill) in self._columns.items():
+            setattr(self, "_" + name, _grow(getattr(self, "_" + name), axis, new_cap, fill))
+        self.cap = new_cap
+
+    def _move_row(self, src: int, dst: int) -> None:
+        for name, (axis, _) in self._columns.items():
+            a = getattr(self, "_" + name)
+            if axis == 0:
+                a[dst] = a[src]
+            else:
+                a[..., dst] = a[..., src]
+
+    def _clear_row(self, i: int) -> None:
+        for name, (axis, fill) in self._columns.items():
+            a = getattr(self, "_" + name)
+            if axis == 0:
+                a[i] = fill
+            else:
+                a[..., i] = fill
+
+    def _grow_rows(self, name: str, rows: int, fill) -> None:
+        """Grow the leading dimension of a (rows, cap) column (a new resource or label key)."""
+        a = getattr(self, "_" + name)
+        if a.shape[0] < rows:
+            setattr(self, "_" + name, _grow(a, 0, max(rows, a.shape[0] * 2), fill))
+
+    def __len__(self) -> int:
+        return self.n
+
+
+class NodeTable(_Table):
+    """Node columns; see the module docstring for the layout."""
+
+    _columns = {
+        "allocatable": (1, 0), "requested": (1, 0), "nonzero_requested": (1, 0),
+        "unschedulable": (0, 0), "ready": (0, 0), "label_values": (1, -1),
+        "taint_ids": (0, -1), "taint_count": (0, 0),
+    }
+
+    def __init__(self, num_resources: int):
+        super().__init__()
+        self._allocatable = np.zeros((num_resources, 0), np.int64)
+        self._requested = np.zeros((num_resources, 0), np.int64)
+        self._nonzero_requested = np.zeros((2, 0), np.int64)
+        self._unschedulable = np.zeros(0, np.uint8)
+        self._ready = np.zeros(0, np.uint8)
+        self._label_values = np.full((0, 0), -1, np.int32)
+        self._taint_ids = np.full((0, 1), -1, np.int32)
+        self._taint_count = np.zeros(0, np.int32)
+        self.names: list = []
+        self.index: dict = {}
+        self.infos: list = []  # NodeInfo per row
+        self.pods: list = []  # per row: set of pod rows bound to it
+        self.used_ports: list = []  # per row: Counter of (protocol, host_ip, host_port)
+
+    # -- views ---------------------------------------------------------------------------------
+    allocatable = property(lambda self: self._allocatable[:, : self.n])
+    requested = property(lambda self: self._requested[:, : self.n])
+    nonzero_requested = property(lambda self: self._nonzero_requested[:, : self.n])
+    unschedulable = property(lambda self: self._unschedulable[: self.n])
+    ready = property(lambda self: self._ready[: self.n])
+    label_values = property(lambda self: self._label_values[:, : self.n])
+    taint_ids = property(lambda self: self._taint_ids[: self.n])
+    taint_count = property(lambda self: self._taint_count[: self.n])
+    cpu_milli = property(lambda self: self._allocatable[RES_CPU, : self.n])
+    memory_bytes = property(lambda self: self._allocatable[RES_MEMORY, : self.n])
+    ephemeral_storage_bytes = property(lambda self: self._allocatable[RES_EPHEMERAL, : self.n])
+    pods_allocatable = property(lambda self: self._allocatable[RES_PODS, : self.n])
+    requested_cpu_milli = property(lambda self: self._requested[RES_CPU, : self.n])
+    requested_memory_bytes = property(lambda self: self._requested[RES_MEMORY, : self.n])
+    requested_ephemeral_storage_bytes = property(lambda self: self._requested[RES_EPHEMERAL, : self.n])
+    pod_count = property(lambda self: self._requested[RES_PODS, : self.n])
+    nonzero_requested_cpu_milli = property(lambda self: self._nonzero_requested[0, : self.n])
+    nonzero_requested_memory_bytes = property(lambda self: self._nonzero_requested[1, : self.n])
+
+    def __contains__(self, name) -> bool:
+        return name in self.index
+
+    def __iter__(self):
+        return iter(self.names)
+
+
+class PodTable(_Table):
+    """Pod columns (bound and not-yet-bound pods); see the module docstring."""
+
+    _columns = {
+        "requests": (1, 0), "nonzero": (1, 0), "node": (0, -1), "priority": (0, 0),
+        "namespace": (0, -1), "owner": (0, -1), "label_values": (1, -1),
+    }
+
+    def __init__(self, num_resources: int):
+        super().__init__()
+        self._requests = np.zeros((num_resources, 0), np.int64)
+        self._nonzero = np.zeros((2, 0), np.int64)
+        self._node = np.zeros(0, np.int32)
+        self._priority = np.zeros(0, np.int32)
+        self._namespace = np.zeros(0, np.int32)
+        self._owner = np.zeros(0, np.int32)
+        self._label_values = np.full((0, 0), -1, np.int32)
+        self.keys: list = []  # "namespace/name" per row
+        self.index: dict = {}
+        self.infos: list = []  # PodInfo per row
+
+    requests = property(lambda self: self._requests[:, : self.n])
+    nonzero = property(lambda self: self._nonzero[:, : self.n])
+    node = property(lambda self: self._node[: self.n])
+    priority = property(lambda self: self._priority[: self.n])
+    namespace = property(lambda self: self._namespace[: self.n])
+    owner = property(lambda self: self._owner[: self.n])
+    label_values = property(lambda self: self._label_values[:, : self.n])
+    cpu_milli = property(lambda self: self._requests[RES_CPU, : self.n])
+    memory_bytes = property(lambda self: self._requests[RES_MEMORY, : self.n])
+
+    def __contains__(self, key) -> bool:
+        return key in self.index
+
+    def __iter__(self):
+        return iter(self.keys)
+
+
+class Cluster:
+    """Nodes and pods of one cluster as struct-of-arrays columns (see the module docstring)."""
+
+    def __init__(self):
+        self.resources = Interner(BASE_RESOURCES)
+        self.labels = LabelInterner()
+        self.taints = Interner()  # Taint objects
+        self.namespaces = Interner()
+        self.owners = Interner()  # (namespace, kind, name)
+        self.images = Interner()  # image names as nodes report them
+        self.image_nodes: list = []  # per image id: {node row: size_bytes}
+        self.priority_classes: dict = {}  # name -> (value, globalDefault)
+        self.nodes = NodeTable(len(self.resources))
+        self.pods = PodTable(len(self.resources))
+        self.terminated: list = []  # Succeeded/Failed pods: kept for to_objects, never counted
+        self.other_objects: list = []  # objects of other kinds given to load(), kept as given
+        self.version = 0  # bumped by every mutation (schedulers use it to refresh caches)
+        # Upstream scheduler cache node tree (pkg/scheduler/backend/cache/node_tree.go): zones in
+        # first-seen order, nodes of a zone in add order; the scheduler visits nodes zone-interleaved.
+        self.node_tree: dict = {}
+        self.node_version = 0  # bumped when nodes are added or removed (not by binds)
+
+    # ------------------------------------------------------------------ construction / loading
+    @classmethod
+    def from_objects(cls, nodes: Iterable = (), pods: Iterable = (), priority_classes: Iterable = (),
+                     objects: Iterable = ()) -> "Cluster":
+        """Build a cluster from Kubernetes dicts. Pods with ``spec.nodeName`` are bound to that node;
+        pods without it are kept unbound (pending). ``objects`` may mix kinds (Node, Pod,
+        PriorityClass, others are kept in ``other_objects``)."""
+        c = cls()
+        nodes, pods, pcs = list(nodes), list(pods), list(priority_classes)
+        others = []
+        for o in objects:
+            kind = o.get("kind") if isinstance(o, Mapping) else None
+            if kind == "Node":
+                nodes.append(o)
+            elif kind == "Pod":
+                pods.append(o)
+            elif kind == "PriorityClass":
+                pcs.append(o)
+            else:
+                others.append(o)
+        c.add_objects(nodes=nodes, pods=pods, priority_classes=pcs)
+        c.other_objects.extend(others)
+        return c
+
+    @classmethod
+    def load(cls, src: Any) -> "Cluster":
+        """Load from a path or text (JSON, multi-document YAML, ``kind: List``, ``kubectl get -o yaml``)."""
+        return cls.from_objects(objects=load_objects(src))
+
+    def add_objects(self, nodes: Iterable = (), pods: Iterable = (), priority_classes: Iterable = ()) -> None:
+        """Add nodes, then pods, atomically: on any InvalidObject nothing is added."""
+        pcs = dict(self.priority_classes)
+        for o in priority_classes:
+            name, val, default = _parse_priority_class(o)
+            pcs[name] = (val, default)
+        node_infos = [parse_node(o) for o in nodes]
+        seen = set()
+        for ni in node_infos:
+            if ni.name in self.nodes.index or ni.name in seen:
+                raise InvalidObject("Node", ni.name, "metadata.name", f'Duplicate value: "{ni.name}"')
+            seen.add(ni.name)
+        pod_infos = []
+        pod_keys = set()
+        terminated = []
+        for o in pods:
+            pi = parse_pod(o)
+            if pi.key in self.pods.index or pi.key in pod_keys:
+                raise InvalidObject("Pod", pi.key, "metadata.name", f'Duplicate value: "{pi.name}"')
+            pod_keys.add(pi.key)
+            if pi.node_name and pi.node_name not in self.nodes.index and pi.node_name not in seen:
+                raise InvalidObject("Pod", pi.key, "spec.nodeName", f'node "{pi.node_name}" not found')
+            if pi.priority is None:
+                pi.priority = _resolve_priority(pi, pcs)
+            (terminated if pi.terminated else pod_infos).append(pi)
+        # Everything is valid: apply.
+        self.priority_classes = pcs
+        for ni in node_infos:
+            self._add_node(ni)
+        self._add_pods(pod_infos)
+        self.terminated.extend(terminated)
+        self.version += 1
+
+    # ------------------------------------------------------------------ nodes
+    def add_node(self, obj: Mapping) -> None:
+        self.add_objects(nodes=[obj])
+
+    def _resource_row(self, name: str) -> int:
+        r = self.resources.intern(name)
+        if r >= self.nodes._allocatable.shape[0]:
+            for t, cols in ((self.nodes, ("allocatable", "requested")), (self.pods, ("requests",))):
+                for col in cols:
+                    t._grow_rows(col, r + 1, 0)
+        return r
+
+    def _label_row(self, table: _Table, key: str, value: str) -> tuple:
+        k, v = self.labels.pair(key, value)
+        if k >= table._label_values.shape[0]:
+            table._grow_rows("label_values", k + 1, -1)
+        return k, v
+
+    def _add_node(self, ni: NodeInfo) -> int:
+        t = self.nodes
+        t._ensure(t.n + 1)
+        i = t.n
+        t.n += 1
+        t._clear_row(i)
+        for res, amount in ni.allocatable.items():
+            t._allocatable[self._resource_row(res), i] = amount
+        t._unschedulable[i] = ni.unschedulable
+        t._ready[i] = ni.ready
+        for k, v in ni.labels.items():
+            kr, vr = self._label_row(t, k, v)
+            t._label_values[kr, i] = vr
+        if len(ni.taints) > t._taint_ids.shape[1]:
+            t._taint_ids = _grow(t._taint_ids, 1, len(ni.taints), -1)
+        for j, taint in enumerate(ni.taints):
+            t._taint_ids[i, j] = self.taints.intern(taint)
+        t._taint_count[i] = len(ni.taints)
+        for im in ni.images:
+            for name in im.names:
+                iid = self.images.intern(name)
+                if iid == len(self.image_nodes):
+                    self.image_nodes.append({})
+                self.image_nodes[iid][i] = im.size_bytes
+        t.names.append(ni.name)
+        t.index[ni.name] = i
+        t.infos.append(ni)
+        self.node_tree.setdefault(zone_key(ni.labels), []).append(ni.name)
+        self.node_version += 1
+        t.pods.append(set())
+        t.used_ports.append(Counter())
+        return i
+
+    def remove_node(self, name: str) -> list:
+        """Remove a node. Pods bound to it are unbound (they stay in the cluster, pending); their
+        keys are returned."""
+        i = self._node_row(name)
+        t = self.nodes
+        zk = zone_key(t.infos[i].labels)
+        unbound = [self.pods.keys[p] for p in sorted(t.pods[i])]
+        for key in unbound:
+            self.unbind(key)
+        for im in t.infos[i].images:
+            for nm in im.names:
+                self.image_nodes[self.images.ids[nm]].pop(i, None)
+        last = t.n - 1
+        if i != last:
+            t._move_row(last, i)
+            moved = t.names[last]
+            t.names[i], t.infos[i], t.pods[i], t.used_ports[i] = moved, t.infos[last], t.pods[last], t.used_ports[last]
+            t.index[moved] = i
+            for p in t.pods[i]:
+                self.pods._node[p] = i
+            for im in t.infos[i].images:
+                for nm in im.names:
+                    d = self.image_nodes[self.images.ids[nm]]
+                    d[i] = d.pop(last)
+        t._clear_row(last)
+        del t.index[name]
+        t.names.pop()
+        t.infos.pop()
+        t.pods.pop()
+        t.used_ports.pop()
+        t.n -= 1
+        zone = self.node_tree[zk]
+        zone.remove(name)
+        if not zone:
+            del self.node_tree[zk]
+        self.node_version += 1
+        self.version += 1
+        return unbound
+
+    def node_order(self) -> np.ndarray:
+        """Node rows in the order kube-scheduler visits them (upstream nodeTree.list(): one node
+        from each zone in turn)."""
+        zones = list(self.node_tree.values())
+        out = []
+        depth = 0
+        while len(out) < self.nodes.n:
+            for z in zones:
+                if depth < len(z):
+                    out.append(self.nodes.index[z[depth]])
+            depth += 1
+        return np.asarray(out, dtype=np.int32)
+
+    def _node_row(self, name: str) -> int:
+        try:
+            return self.nodes.index[name]
+        except KeyError:
+            raise InvalidObject("Node", str(name), "", "not found") from None
+
+    # ------------------------------------------------------------------ pods
+    def add_pod(self, obj: Mapping) -> None:
+        self.add_objects(pods=[obj])
+
+    def add_pods(self, objs: Iterable[Mapping]) -> None:
+        self.add_objects(pods=objs)
+
+    def _add_pods(self, infos: list) -> None:
+        if not infos:
+            return
+        t = self.pods
+        start = t.n
+        m = len(infos)
+        t._ensure(start + m)
+        t.n += m
+        for name, (axis, fill) in t._columns.items():
+            a = getattr(t, "_" + name)
+            if axis == 0:
+                a[start:start + m] = fill
+            else:
+                a[..., start:start + m] = fill
+        # Gather columns in Python lists, then write them with numpy in one go per column.
+        node_index = self.nodes.index
+        rows_r, rows_c, vals = [], [], []
+        nz = np.empty((2, m), np.int64)
+        node_col = np.empty(m, np.int32)
+        prio = np.empty(m, np.int32)
+        nsc = np.empty(m, np.int32)
+        own = np.empty(m, np.int32)
+        res_ids = self.resources.ids
+        for j, pi in enumerate(infos):
+            row = start + j
+            for res, amount in pi.requests.items():
+                r = res_ids.get(res)
+                if r is None:
+                    r = self._resource_row(res)
+                rows_r.append(r)
+                rows_c.append(row)
+                vals.append(amount)
+            nz[0, j], nz[1, j] = pi.nonzero
+            node_col[j] = node_index[pi.node_name] if pi.node_name else -1
+            prio[j] = pi.priority
+            nsc[j] = self.namespaces.intern(pi.namespace)
+            own[j] = self.owners.intern((pi.namespace,) + pi.owner) if pi.owner else -1
+            for k, v in pi.labels.items():
+                kr, vr = self._label_row(t, k, v)
+                t._label_values[kr, row] = vr
+            t.keys.append(pi.key)
+            t.index[pi.key] = row
+            t.infos.append(pi)
+        t._requests[np.asarray(rows_r, np.intp), np.asarray(rows_c, np.intp)] = np.asarray(vals, np.int64)
+        t._nonzero[:, start:start + m] = nz
+        t._node[start:start + m] = -1
+        t._priority[start:start + m] = prio
+        t._namespace[start:start + m] = nsc
+        t._owner[start:start + m] = own
+        bound = np.nonzero(node_col >= 0)[0]
+        if len(bound):
+            self._bind_rows(start + bound, node_col[bound])
+
+    def _bind_rows(self, pod_rows: np.ndarray, node_rows: np.ndarray, node_columns_done: bool = False) -> None:
+        """Bind pods (rows) to nodes (rows), updating every derived node column (the resource
+        columns only when ``node_columns_done`` is false: the C++ batch updates them itself)."""
+        p, n = self.pods, self.nodes
+        p._node[pod_rows] = node_rows
+        if not node_columns_done:
+            self._add_to_node_columns(pod_rows, node_rows)
+        for pr, nr in zip(pod_rows.tolist(), node_rows.tolist()):
+            n.pods[nr].add(pr)
+            hp = p.infos[pr].host_ports
+            if hp:
+                n.used_ports[nr].update(hp)
+
+    def _add_to_node_columns(self, pod_rows: np.ndarray, node_rows: np.ndarray) -> None:
+        p, n = self.pods, self.nodes
+        R = len(self.resources)
+        req = p._requests[:R][:, pod_rows]
+        for r in range(R):
+            col = req[r]
+            nzmask = col != 0
+            if nzmask.any():
+                np.add.at(n._requested[r], node_rows[nzmask], col[nzmask])
+        np.add.at(n._requested[RES_PODS], node_rows, 1)
+        np.add.at(n._nonzero_requested[0], node_rows, p._nonzero[0, pod_rows])
+        np.add.at(n._nonzero_requested[1], node_rows, p._nonzero[1, pod_rows])
+
+    def _pod_row(self, key: str) -> int:
+        try:
+            return self.pods.index[key]
+        except KeyError:
+            raise InvalidObject("Pod", str(key), "", "not found") from None
+
+    @staticmethod
+    def _key(pod) -> str:
+        if isinstance(pod, str):
+            return pod if "/" in pod else f"default/{pod}"
+        if isinstance(pod, PodInfo):
+            return pod.key
+        if isinstance(pod, Mapping):
+            md = pod.get("metadata") or {}
+            return f"{md.get('namespace') or 'default'}/{md.get('name')}"
+        raise InvalidObject("Pod", str(pod), "", "expected a pod key 'namespace/name', a PodInfo or a Pod object")
+
+    def bind(self, pod, node: str) -> None:
+        """Bind a pending pod to a node (no feasibility check: a binding is a fact, as in the API)."""
+        i = self._pod_row(self._key(pod))
+        j = self._node_row(node)
+        if self.pods._node[i] >= 0:
+            raise InvalidObject("Pod", self.pods.keys[i], "spec.nodeName",
+                                f'already bound to node "{self.nodes.names[self.pods._node[i]]}"')
+        self._bind_rows(np.array([i], np.intp), np.array([j], np.int32))
+        self.version += 1
+
+    def unbind(self, pod) -> None:
+        """Make a bound pod pending again, releasing its resources on the node."""
+        i = self._pod_row(self._key(pod))
+        j = int(self.pods._node[i])
+        if j < 0:
+            raise InvalidObject("Pod", self.pods.keys[i], "spec.nodeName", "not bound")
+        p, n = self.pods, self.nodes
+        R = len(self.resources)
+        n._requested[:R, j] -= p._requests[:R, i]
+        n._requested[RES_PODS, j] -= 1
+        n._nonzero_requested[:, j] -= p._nonzero[:, i]
+        n.pods[j].discard(i)
+        hp = p.infos[i].host_ports
+        if hp:
+            n.used_ports[j].subtract(hp)
+            n.used_ports[j] = +n.used_ports[j]
+        p._node[i] = -1
+        self.version += 1
+
+    def remove_pod(self, pod) -> None:
+        """Delete a pod (bound or pending)."""
+        key = self._key(pod)
+        i = self._pod_row(key)
+        if self.pods._node[i] >= 0:
+            self.unbind(key)
+        t = self.pods
+        last = t.n - 1
+        if i != last:
+            t._move_row(last, i)
+            moved = t.keys[last]
+            t.keys[i], t.infos[i] = moved, t.infos[last]
+            t.index[moved] = i
+            nr = int(t._node[i])
+            if nr >= 0:
+                self.nodes.pods[nr].discard(last)
+                self.nodes.pods[nr].add(i)
+        t._clear_row(last)
+        del t.index[key]
+        t.keys.pop()
+        t.infos.pop()
+        t.n -= 1
+        self.version += 1
+
+    # ------------------------------------------------------------------ queries
+    def node_of(self, pod) -> Optional[str]:
+        j = int(self.pods._node[self._pod_row(self._key(pod))])
+        return self.nodes.names[j] if j >= 0 else None
+
+    def pending(self) -> list:
+        """Keys of pods not bound to a node, in the order they were added (or as swapped by removals)."""
+        return [self.pods.keys[i] for i in np.nonzero(self.pods.node < 0)[0]]
+
+    def resource_row(self, name: str) -> int:
+        """Row of resource ``name`` in the (R, n) matrices, or -1 if no object mentions it."""
+        return self.resources.get(name)
+
+    # ------------------------------------------------------------------ export
+    def to_objects(self) -> dict:
+        """Kubernetes objects: ``{"nodes": [...], "pods": [...], "priority_classes": [...]}``, pods with
+        ``spec.nodeName`` set as currently bound. ``Cluster.from_objects(**c.to_objects())``
+        rebuilds an equal cluster."""
+        nodes = [ni.obj for ni in self.nodes.infos]
+        pods = []
+        for i, pi in enumerate(self.pods.infos):
+            j = int(self.pods._node[i])
+            want = self.nodes.names[j] if j >= 0 else ""
+            obj = pi.obj
+            spec = obj.get("spec") or {}
+            if (spec.get("nodeName") or "") != want:
+                spec = dict(spec)
+                if want:
+                    spec["nodeName"] = want
+                else:
+                    spec.pop("nodeName", None)
+                obj = {**obj, "spec": spec}
+            pods.append(obj)
+        pods.extend(pi.obj for pi in self.terminated)
+        pcs = [{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": k},
+                "value": v, **({"globalDefault": True} if d else {})}
+               for k, (v, d) in self.priority_classes.items()]
+        return {"nodes": nodes, "pods": pods, "priority_classes": pcs}
+
+    def __repr__(self) -> str:
+        bound = int((self.pods.node >= 0).sum())
+        return f"Cluster({len(self.nodes)} nodes, {bound} bound pods, {len(self.pods) - bound} pending)"
+
+
+def zone_key(labels: Mapping) -> str:
+    """Upstream utilnode.GetZoneKey: region + ":\\x00:" + zone, beta labels first; "" without both."""
+    zone = labels.get("failure-domain.beta.kubernetes.io/zone")
+    if zone is None:
+        zone = labels.get("topology.kubernetes.io/zone", "")
+    region = labels.get("failure-domain.beta.kubernetes.io/region")
+    if region is None:
+        region = labels.get("topology.kubernetes.io/region", "")
+    if not region and not zone:
+        return ""
+    return region + ":\x00:" + zone
+
+
+def _parse_priority_class(o: Any) -> tuple:
+    name = object_name(o)
+    if not isinstance(o, Mapping):
+        raise InvalidObject("PriorityClass", name, "", "expected an object")
+    md = o.get("metadata") or {}
+    nm = md.get("name") if isinstance(md, Mapping) else None
+    if not isinstance(nm, str) or not nm:
+        raise InvalidObject("PriorityClass", name, "metadata.name", "Required value")
+    val = o.get("value")
+    if isinstance(val, bool) or not isinstance(val, int):
+        raise InvalidObject("PriorityClass", nm, "value", f"expected an integer, got {val!r}")
+    if val > 1_000_000_000 and nm not in SYSTEM_PRIORITY_CLASSES:
+        raise InvalidObject("PriorityClass", nm, "value",
+                            "Forbidden: maximum allowed value of a user defined priority is 1000000000")
+    return nm, val, bool(o.get("globalDefault"))
+
+
+def _resolve_priority(pi: PodInfo, pcs: dict) -> int:
+    """Upstream Priority admission (plugin/pkg/admission/priority): class value, else the global
+    default class, else 0."""
+    name = pi.priority_class_name
+    if name:
+        if name in pcs:
+            return pcs[name][0]
+        if name in SYSTEM_PRIORITY_CLASSES:
+            return SYSTEM_PRIORITY_CLASSES[name]
+        raise InvalidObject("Pod", pi.key, "spec.priorityClassName", f"no PriorityClass with name {name} was found")
+    for val, default in pcs.values():
+        if default:
+            return val
+    return 0
+
+
+__all__ = ["Cluster", "NodeTable", "PodTable", "BASE_RESOURCES", "RES_CPU", "RES_MEMORY", "RES_EPHEMERAL",
+           "RES_PODS", "FieldError"]

@@ -1,0 +1,285 @@
+"""Per-class evaluation of the node-local plugins whose results do not change when pods are bound.
+
+NodeUnschedulable, NodeName, TaintToleration, NodeAffinity (filters) and TaintToleration,
+NodeAffinity, ImageLocality (raw scores) depend only on the pod's spec and the nodes' labels, taints,
+names and images. They are evaluated once per *static class* (pods with the same tolerations,
+affinity, nodeName and images share one) over all nodes with numpy, and handed to the C++ batch
+kernel, which adds the resource-dependent plugins (NodeResourcesFit, BalancedAllocation). NodePorts
+and research plugins depend on bound pods too; pods using them are evaluated alone (a class of one,
+computed right before the pod's turn), so they stay exact.
+
+Formulas and upstream files: see the reference modules in ``kschedule/plugins/``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from ..objects.taints import Taint, tolerations_tolerate_taint
+
+UNSCHEDULABLE_TAINT = Taint("node.kubernetes.io/unschedulable", "", "NoSchedule")
+MB = 1024 * 1024
+IMAGE_MIN_THRESHOLD = 23 * MB
+IMAGE_MAX_CONTAINER_THRESHOLD = 1000 * MB
+
+NORMALIZE = {"TaintToleration": 2, "NodeAffinity": 1}
+DYNAMIC = ("NodeResourcesFit", "NodeResourcesBalancedAllocation")
+UNRESOLVABLE = "UnschedulableAndUnresolvable"
+UNSCHEDULABLE = "Unschedulable"
+
+
+def normalized_image_name(name: str) -> str:
+    """imagelocality.normalizedImageName: add ":latest" when the image has no tag."""
+    if name.rfind(":") <= name.rfind("/"):
+        return name + ":latest"
+    return name
+
+
+@dataclass
+class StaticClass:
+    pre: np.ndarray  # int32 (n,) reason id of the first failing static filter ordered before Fit, -1
+    post: np.ndarray  # int32 (n,) same for filters after Fit
+    scores: np.ndarray  # int64 (K, n) raw scores of the static score plugins
+    active: np.ndarray  # uint8 (K,)
+
+
+class StaticEvaluator:
+    """Evaluates static classes for one profile over the current nodes of a cluster."""
+
+    def __init__(self, cluster, profile):
+        self.cluster = cluster
+        self.profile = profile
+        self.node_version = cluster.node_version
+        self.reasons: list = []  # (plugin, code, reason)
+        self._reason_ids: dict = {}
+        self.score_plugins = [(n, w) for n, w in profile.scores if n not in DYNAMIC]
+        self.cache: dict = {}
+        self._taint_reason_cache: dict = {}
+
+    def reason_id(self, plugin: str, code: str, reason: str) -> int:
+        key = (plugin, code, reason)
+        i = self._reason_ids.get(key)
+        if i is None:
+            i = len(self.reasons)
+            self._reason_ids[key] = i
+            self.reasons.append(key)
+        return i
+
+    @staticmethod
+    def class_key(pod) -> tuple:
+        return (pod.node_name, pod.tolerations, pod.required_affinity, pod.preferred_terms, pod.images,
+                pod.num_containers)
+
+    def needs_singleton(self, pod) -> bool:
+        if pod.host_ports and "NodePorts" in self.profile.filters:
+            return True
+        return any(self.profile.python_plugin(n) for n in self.profile.plugins)
+
+    def get(self, pod) -> StaticClass:
+        if self.needs_singleton(pod):
+            return self.evaluate(pod)
+        key = self.class_key(pod)
+        sc = self.cache.get(key)
+        if sc is None:
+            sc = self.cache[key] = self.evaluate(pod)
+        return sc
+
+    # ------------------------------------------------------------------ evaluation
+    def evaluate(self, pod) -> StaticClass:
+        c = self.cluster
+        n = c.nodes.n
+        pre = np.full(n, -1, np.int32)
+        post = np.full(n, -1, np.int32)
+        after_fit = False
+        for plugin in self.profile.filters:
+            if plugin == "NodeResourcesFit":
+                after_fit = True
+                continue
+            r = self._filter(plugin, pod)
+            if r is None:
+                continue
+            if after_fit:
+                upd = (post < 0) & (pre < 0) & (r >= 0)
+                post[upd] = r[upd]
+            else:
+                upd = (pre < 0) & (r >= 0)
+                pre[upd] = r[upd]
+        K = len(self.score_plugins)
+        scores = np.zeros((K, n), np.int64)
+        active = np.zeros(K, np.uint8)
+        for k, (plugin, _w) in enumerate(self.score_plugins):
+            s = self._score(plugin, pod)
+            if s is not None:
+                scores[k] = s
+                active[k] = 1
+        return StaticClass(pre, post, scores, active)
+
+    def _filter(self, plugin: str, pod) -> Optional[np.ndarray]:
+        c = self.cluster
+        n = c.nodes.n
+        if plugin == "NodeUnschedulable":
+            if tolerations_tolerate_taint(pod.tolerations, UNSCHEDULABLE_TAINT):
+                return None
+            rid = self.reason_id(plugin, UNRESOLVABLE, "node(s) were unschedulable")
+            return np.where(c.nodes.unschedulable != 0, rid, -1).astype(np.int32)
+        if plugin == "NodeName":
+            if not pod.node_name:
+                return None
+            rid = self.reason_id(plugin, UNRESOLVABLE, "node(s) didn't match the requested node name")
+            out = np.full(n, rid, np.int32)
+            j = c.nodes.index.get(pod.node_name)
+            if j is not None:
+                out[j] = -1
+            return out
+        if plugin == "TaintToleration":
+            return self._taint_filter(pod)
+        if plugin == "NodeAffinity":
+            return self._affinity_filter(pod)
+        if plugin == "NodePorts":
+            if not pod.host_ports:
+                return None
+            rid = self.reason_id(plugin, UNSCHEDULABLE, "node(s) didn't have free ports for the requested pod ports")
+            out = np.full(n, -1, np.int32)
+            want = pod.host_ports
+            for i, used in enumerate(c.nodes.used_ports):
+                if used and _ports_conflict(want, used):
+                    out[i] = rid
+            return out
+        py = self.profile.python_plugin(plugin)
+        if py is not None and py.filter is not None:
+            mask = np.asarray(py.filter(pod, c.nodes), dtype=bool)
+            if mask.shape != (n,):
+                from ..errors import KScheduleError
+                raise KScheduleError(f"plugin {plugin}: filter returned shape {mask.shape}, expected ({n},)")
+            rid = self.reason_id(plugin, UNSCHEDULABLE, py.reason)
+            return np.where(mask, -1, rid).astype(np.int32)
+        return None  # unimplemented plugins: pods needing them are reported before scheduling
+
+    def _taint_filter(self, pod) -> Optional[np.ndarray]:
+        c = self.cluster
+        taints = c.taints.values
+        if not taints:
+            return None
+        tid_reason = np.full(len(taints) + 1, -1, np.int32)  # last slot: padding (-1 taint id)
+        for tid, t in enumerate(taints):
+            if t.effect in ("NoSchedule", "NoExecute") and not tolerations_tolerate_taint(pod.tolerations, t):
+                tid_reason[tid] = self.reason_id(
+                    "TaintToleration", UNRESOLVABLE, f"node(s) had untolerated taint {{{t.key}: {t.value}}}")
+        ids = c.nodes.taint_ids
+        if ids.size == 0 or (tid_reason < 0).all():
+            return None
+        per = tid_reason[ids]  # -1 ids index the padding slot
+        bad = per >= 0
+        first = bad.argmax(axis=1)
+        out = per[np.arange(len(per)), first]
+        out[~bad.any(axis=1)] = -1
+        return out.astype(np.int32)
+
+    def _affinity_filter(self, pod) -> Optional[np.ndarray]:
+        c = self.cluster
+        args = self.profile.args("NodeAffinity")
+        added = _added_required(args)
+        req = pod.required_affinity
+        if req is None and added is None:
+            return None
+        n = c.nodes.n
+        out = np.full(n, -1, np.int32)
+        r_added = self.reason_id("NodeAffinity", UNRESOLVABLE, "node(s) didn't match scheduler-enforced node affinity")
+        r_pod = self.reason_id("NodeAffinity", UNRESOLVABLE, "node(s) didn't match Pod's node affinity/selector")
+        infos, names = c.nodes.infos, c.nodes.names
+        for i in range(n):
+            labels = infos[i].labels
+            if added is not None and not added.matches(labels, names[i]):
+                out[i] = r_added
+            elif req is not None and not req.matches(labels, names[i]):
+                out[i] = r_pod
+        return out
+
+    def _score(self, plugin: str, pod) -> Optional[np.ndarray]:
+        c = self.cluster
+        n = c.nodes.n
+        if plugin == "TaintToleration":
+            taints = c.taints.values
+            tols = tuple(t for t in pod.tolerations if t.effect in ("", "PreferNoSchedule"))
+            bad = np.zeros(len(taints) + 1, np.int64)
+            for tid, t in enumerate(taints):
+                if t.effect == "PreferNoSchedule" and not tolerations_tolerate_taint(tols, t):
+                    bad[tid] = 1
+            ids = c.nodes.taint_ids
+            if ids.size == 0:
+                return np.zeros(n, np.int64)
+            return bad[ids].sum(axis=1).astype(np.int64)
+        if plugin == "NodeAffinity":
+            args = self.profile.args("NodeAffinity")
+            terms = tuple(pod.preferred_terms) + _added_preferred(args)
+            if not terms:
+                return None
+            out = np.zeros(n, np.int64)
+            infos, names = c.nodes.infos, c.nodes.names
+            for i in range(n):
+                labels = infos[i].labels
+                out[i] = sum(t.weight for t in terms if t.matches(labels, names[i]))
+            return out
+        if plugin == "ImageLocality":
+            return self._image_scores(pod)
+        py = self.profile.python_plugin(plugin)
+        if py is not None and py.score is not None:
+            s = np.asarray(py.score(pod, c.nodes), dtype=np.int64)
+            if s.shape != (n,) or (n and (s.min() < 0 or s.max() > 100)):
+                from ..errors import KScheduleError
+                raise KScheduleError(f"plugin {plugin}: score must return {n} integers in [0, 100]")
+            return s
+        return None
+
+    def _image_scores(self, pod) -> np.ndarray:
+        c = self.cluster
+        n = c.nodes.n
+        sums = np.zeros(n, np.int64)
+        for img in pod.images:
+            iid = c.images.get(normalized_image_name(img))
+            if iid < 0:
+                continue
+            holders = c.image_nodes[iid]
+            if not holders or n == 0:
+                continue
+            spread = len(holders) / n
+            for row, size in holders.items():
+                sums[row] += int(float(size) * spread)
+        max_t = IMAGE_MAX_CONTAINER_THRESHOLD * pod.num_containers
+        if max_t <= IMAGE_MIN_THRESHOLD:  # a pod with no containers: upstream would divide by <= 0
+            return np.zeros(n, np.int64)
+        clamped = np.clip(sums, IMAGE_MIN_THRESHOLD, max_t)
+        return 100 * (clamped - IMAGE_MIN_THRESHOLD) // (max_t - IMAGE_MIN_THRESHOLD)
+
+
+def _ports_conflict(want, used) -> bool:
+    """nodeports.fitsPorts: same protocol and port, and same host IP or either 0.0.0.0."""
+    for proto, ip, port in want:
+        for (uproto, uip, uport), cnt in used.items():
+            if cnt and uproto == proto and uport == port and (uip == ip or uip == "0.0.0.0" or ip == "0.0.0.0"):
+                return True
+    return False
+
+
+def _added_required(args):
+    aa = getattr(args, "added_affinity", None) if args is not None else None
+    if not aa:
+        return None
+    req = aa.get("requiredDuringSchedulingIgnoredDuringExecution")
+    if req is None:
+        return None
+    from ..objects.selectors import NodeSelector
+    return NodeSelector.compile(req)
+
+
+def _added_preferred(args) -> tuple:
+    aa = getattr(args, "added_affinity", None) if args is not None else None
+    if not aa:
+        return ()
+    pref = aa.get("preferredDuringSchedulingIgnoredDuringExecution")
+    if not pref:
+        return ()
+    from ..objects.selectors import compile_preferred_terms
+    return tuple(compile_preferred_terms(pref))

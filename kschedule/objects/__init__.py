@@ -1,0 +1,1 @@
+"""Kubernetes object model: quantities, selectors, taints, pod requests."""

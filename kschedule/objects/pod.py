@@ -1,0 +1,195 @@
+"""Parsing and validation of ``v1.Pod`` into what the scheduler reads (:class:`PodInfo`).
+
+The parser is on the hot loading path (hundreds of thousands of pods): the common shape (regular
+containers with plain requests, no affinity, no tolerations) takes a short path; everything the
+scheduler reads is validated and a bad field raises ``InvalidObject`` naming the pod and field path.
+Fields the scheduler never reads are kept in the object as given but not validated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+from ..errors import FieldError
+from .meta import expect_int, expect_list, expect_mapping, expect_str, object_name, validate_labels, validate_object_name
+from .requests import pod_nonzero_requests, pod_requests
+from .selectors import RequiredNodeAffinity, compile_preferred_terms, validate_node_selector, validate_preferred_terms
+from .taints import parse_toleration, validate_tolerations
+
+DEFAULT_SCHEDULER_NAME = "default-scheduler"
+
+# Features whose plugins live in later issues; a pending pod using them cannot be scheduled exactly yet.
+FEATURE_PLUGINS = {
+    "podAffinity": "InterPodAffinity",
+    "podAntiAffinity": "InterPodAffinity",
+    "topologySpreadConstraints": "PodTopologySpread",
+    "persistentVolumeClaim": "VolumeBinding",
+    "resourceClaims": "DynamicResources",
+}
+
+
+@dataclass
+class PodInfo:
+    namespace: str
+    name: str
+    node_name: str
+    scheduler_name: str
+    priority: Optional[int]
+    priority_class_name: str
+    labels: Mapping[str, str]
+    owner: Optional[tuple]  # (kind, name) of the controller ownerReference
+    phase: str
+    requests: dict  # resource -> int (cpu millicores, others Value())
+    nonzero: tuple  # (cpu_milli, memory_bytes) as NodeInfo.NonZeroRequested counts the pod
+    tolerations: tuple = ()
+    required_affinity: Any = None  # RequiredNodeAffinity or None when the pod has neither nodeSelector nor required terms
+    preferred_terms: tuple = ()
+    host_ports: tuple = ()  # ((protocol, host_ip, host_port), ...), host_ip "" normalised to "0.0.0.0"
+    images: tuple = ()  # container images, init containers first, as written
+    num_containers: int = 0  # init + regular, for ImageLocality's threshold
+    needs_plugins: tuple = ()  # upstream plugins this pod needs that kschedule does not implement yet
+    nominated_node_name: str = ""
+    obj: Mapping = field(default=None, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+    @property
+    def terminated(self) -> bool:
+        return self.phase in ("Succeeded", "Failed")
+
+
+def parse_pod(obj: Any) -> PodInfo:
+    """Validate a Pod object; raise InvalidObject naming the pod and the field on any problem."""
+    try:
+        return _parse_pod(obj)
+    except FieldError as e:
+        raise e.at("Pod", object_name(obj)) from None
+
+
+def _parse_pod(obj: Any) -> PodInfo:
+    obj = expect_mapping(obj, "", allow_none=False)
+    kind = obj.get("kind")
+    if kind is not None and kind != "Pod":
+        raise FieldError("kind", f'expected "Pod", got {kind!r}')
+    md = expect_mapping(obj.get("metadata"), "metadata")
+    name = expect_str(md.get("name"), "metadata.name", required=True)
+    validate_object_name(name)
+    namespace = expect_str(md.get("namespace"), "metadata.namespace") or "default"
+    labels = validate_labels(md.get("labels"))
+    owner = None
+    refs = md.get("ownerReferences")
+    if refs:
+        for i, r in enumerate(expect_list(refs, "metadata.ownerReferences")):
+            r = expect_mapping(r, f"metadata.ownerReferences[{i}]")
+            if r.get("controller"):
+                owner = (expect_str(r.get("kind"), f"metadata.ownerReferences[{i}].kind"),
+                         expect_str(r.get("name"), f"metadata.ownerReferences[{i}].name"))
+                break
+    spec = expect_mapping(obj.get("spec"), "spec")
+    status = obj.get("status")
+    status = expect_mapping(status, "status") if status is not None else {}
+    node_name = expect_str(spec.get("nodeName"), "spec.nodeName")
+    scheduler_name = expect_str(spec.get("schedulerName"), "spec.schedulerName") or DEFAULT_SCHEDULER_NAME
+    prio = spec.get("priority")
+    if prio is not None:
+        prio = expect_int(prio, "spec.priority")
+    pcn = expect_str(spec.get("priorityClassName"), "spec.priorityClassName")
+
+    requests = pod_requests(obj)
+    if "pods" in requests:
+        # "pods" is a node capacity, not a container resource (apiserver validateContainerResourceName).
+        raise FieldError("spec.containers", 'Invalid value: "pods": must be a standard resource for containers')
+    nonzero = pod_nonzero_requests(obj)
+
+    images = []
+    host_ports = []
+    needs = []
+    init = expect_list(spec.get("initContainers"), "spec.initContainers")
+    containers = expect_list(spec.get("containers"), "spec.containers")
+    for group, path in ((init, "spec.initContainers"), (containers, "spec.containers")):
+        for i, c in enumerate(group):
+            c = expect_mapping(c, f"{path}[{i}]")
+            img = c.get("image")
+            if img:
+                images.append(expect_str(img, f"{path}[{i}].image"))
+            ports = c.get("ports")
+            if ports:
+                for j, p in enumerate(expect_list(ports, f"{path}[{i}].ports")):
+                    pp = f"{path}[{i}].ports[{j}]"
+                    p = expect_mapping(p, pp)
+                    hp = expect_int(p.get("hostPort"), f"{pp}.hostPort")
+                    if hp < 0 or hp > 65535:
+                        raise FieldError(f"{pp}.hostPort", f"Invalid value: {hp}: must be between 1 and 65535, inclusive")
+                    if hp > 0:
+                        proto = expect_str(p.get("protocol"), f"{pp}.protocol") or "TCP"
+                        if proto not in ("TCP", "UDP", "SCTP"):
+                            raise FieldError(f"{pp}.protocol", f'Unsupported value: "{proto}": supported values: "SCTP", "TCP", "UDP"')
+                        ip = expect_str(p.get("hostIP"), f"{pp}.hostIP") or "0.0.0.0"
+                        host_ports.append((proto, ip, hp))
+
+    tolerations = ()
+    raw_tols = spec.get("tolerations")
+    if raw_tols:
+        raw_tols = expect_list(raw_tols, "spec.tolerations")
+        validate_tolerations(raw_tols, "spec.tolerations")
+        tols = []
+        for i, t in enumerate(raw_tols):
+            try:
+                tols.append(parse_toleration(t))
+            except FieldError as e:
+                raise e.prefixed(f"spec.tolerations[{i}]") from None
+        tolerations = tuple(tols)
+
+    required = None
+    preferred = ()
+    ns = spec.get("nodeSelector")
+    if ns is not None:
+        ns = expect_mapping(ns, "spec.nodeSelector")
+        for k, v in ns.items():
+            if not isinstance(k, str) or not isinstance(v, str):
+                raise FieldError("spec.nodeSelector", f"keys and values must be strings, got {k!r}: {v!r}")
+    aff = spec.get("affinity")
+    if aff is not None:
+        aff = expect_mapping(aff, "spec.affinity")
+        na = expect_mapping(aff.get("nodeAffinity"), "spec.affinity.nodeAffinity")
+        req = na.get("requiredDuringSchedulingIgnoredDuringExecution")
+        if req is not None:
+            validate_node_selector(req, "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution")
+        pref = na.get("preferredDuringSchedulingIgnoredDuringExecution")
+        if pref:
+            p = "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution"
+            validate_preferred_terms(pref, p)
+            try:
+                preferred = compile_preferred_terms(pref)
+            except FieldError as e:
+                raise e.prefixed(p) from None
+        for k in ("podAffinity", "podAntiAffinity"):
+            if aff.get(k):
+                needs.append(FEATURE_PLUGINS[k])
+    if ns is not None or (aff is not None and (aff.get("nodeAffinity") or {}).get(
+            "requiredDuringSchedulingIgnoredDuringExecution") is not None):
+        required = RequiredNodeAffinity.from_pod(obj)
+    if spec.get("topologySpreadConstraints"):
+        needs.append(FEATURE_PLUGINS["topologySpreadConstraints"])
+    vols = spec.get("volumes")
+    if vols:
+        for i, v in enumerate(expect_list(vols, "spec.volumes")):
+            v = expect_mapping(v, f"spec.volumes[{i}]")
+            if v.get("persistentVolumeClaim") or v.get("ephemeral"):
+                needs.append(FEATURE_PLUGINS["persistentVolumeClaim"])
+                break
+    if spec.get("resourceClaims"):
+        needs.append(FEATURE_PLUGINS["resourceClaims"])
+
+    phase = status.get("phase") or ""
+    nominated = status.get("nominatedNodeName") or ""
+    return PodInfo(
+        namespace=namespace, name=name, node_name=node_name, scheduler_name=scheduler_name, priority=prio,
+        priority_class_name=pcn, labels=labels, owner=owner, phase=phase if isinstance(phase, str) else "",
+        requests=requests, nonzero=nonzero, tolerations=tolerations, required_affinity=required,
+        preferred_terms=preferred, host_ports=tuple(host_ports), images=tuple(images),
+        num_containers=len(init) + len(containers), needs_plugins=tuple(dict.fromkeys(needs)),
+        nominated_node_name=nominated if isinstance(nominated, str) else "", obj=obj,
+    )

@@ -1,0 +1,373 @@
+"""``Scheduler``: explain and schedule pods on a :class:`~kschedule.Cluster` as kube-scheduler would.
+
+One cycle per pod, in PrioritySort order (priority descending, then arrival), with upstream's
+``scheduleOne`` semantics: filter nodes from a rotating start index in node-tree order until
+``numFeasibleNodesToFind`` feasible nodes are found, take a single feasible node without scoring,
+otherwise score, normalize, weight, and pick the highest total (ties uniformly at random from a
+seeded generator). Each placement is bound before the next pod is evaluated. Whole batches cross
+into C++ (``csrc/schedule.cpp``); static per-class plugin results come from
+:mod:`kschedule.framework.static`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional
+
+import numpy as np
+
+from . import _core
+from .cluster import RES_CPU, RES_EPHEMERAL, RES_MEMORY, RES_PODS, Cluster
+from .errors import InvalidObject
+from .framework import messages
+from .framework.profile import Profile, Profiles
+from .framework.static import StaticEvaluator
+from .framework.status import SUCCESS, Status
+from .objects.pod import PodInfo, parse_pod
+
+FIT = "NodeResourcesFit"
+BALANCED = "NodeResourcesBalancedAllocation"
+_STRATEGIES = {"LeastAllocated": 0, "MostAllocated": 1, "RequestedToCapacityRatio": 2}
+_MAX_CUSTOM_PRIORITY_SCORE = 10
+_MAX_NODE_SCORE = 100
+
+
+@dataclass
+class Explanation:
+    """What the scheduler would do with one pod, node by node (no state change)."""
+
+    pod: str
+    filter: dict  # node -> Status (nodes the filter ran on)
+    scores: dict  # node -> {plugin: normalized score}; plugins skipped at PreScore are absent
+    total: dict  # node -> weighted total
+    selected: Optional[str]
+    message: Optional[str]  # FailedScheduling text when no node fits
+    warnings: list = field(default_factory=list)
+
+
+@dataclass
+class Placement:
+    pod: str
+    node: Optional[str]
+    message: Optional[str] = None
+
+
+def is_extended_resource_name(name: str) -> bool:
+    """v1helper.IsExtendedResourceName: has a domain that is not kubernetes.io, not "requests."."""
+    if "/" not in name or "kubernetes.io/" in name or name.startswith("requests."):
+        return False
+    return True
+
+
+class Scheduler:
+    """Schedules pods onto ``cluster`` with ``profile`` (a Profile, Profiles, or None for the default)."""
+
+    def __init__(self, cluster: Cluster, profile: Any = None, seed: int = 0,
+                 percentage_of_nodes_to_score: Optional[int] = None):
+        self.cluster = cluster
+        if profile is None:
+            self.profiles = Profiles.default()
+        elif isinstance(profile, Profile):
+            self.profiles = Profiles([profile], {profile.scheduler_name: profile})
+        elif isinstance(profile, Profiles):
+            self.profiles = profile
+        else:
+            self.profiles = Profiles.from_config(profile)
+        self.percentage_override = percentage_of_nodes_to_score
+        self.rng_state = int(seed) & 0xFFFFFFFFFFFFFFFF
+        self.start_index = 0
+        self._evaluators: dict = {}
+
+    # ------------------------------------------------------------------ helpers
+    def _evaluator(self, profile: Profile) -> StaticEvaluator:
+        ev = self._evaluators.get(profile.scheduler_name)
+        if ev is None or ev.node_version != self.cluster.node_version:
+            ev = self._evaluators[profile.scheduler_name] = StaticEvaluator(self.cluster, profile)
+        return ev
+
+    def _num_to_find(self, profile: Profile) -> int:
+        pct = self.percentage_override if self.percentage_override is not None else profile.percentage_of_nodes_to_score
+        return _core.num_feasible_nodes_to_find(self.cluster.nodes.n, int(pct or 0))
+
+    def _fit_config(self, profile: Profile) -> dict:
+        c = self.cluster
+        args = profile.args(FIT)
+        strat = args.scoring_strategy if args is not None else None
+        st = strat.type if strat is not None and strat.type else "LeastAllocated"
+        resources = strat.resources if strat is not None and strat.resources else []
+        shape_u, shape_s = [], []
+        if st == "RequestedToCapacityRatio":
+            for pt in strat.requested_to_capacity_ratio.shape:
+                shape_u.append(int(pt.utilization))
+                shape_s.append(int(pt.score) * (_MAX_NODE_SCORE // _MAX_CUSTOM_PRIORITY_SCORE))
+        R = len(c.resources)
+        ignored = np.zeros(R, np.uint8)
+        if args is not None:
+            ign = set(args.ignored_resources or ())
+            groups = set(args.ignored_resource_groups or ())
+            for r, name in enumerate(c.resources.values):
+                if is_extended_resource_name(name) and (name in ign or name.split("/", 1)[0] in groups):
+                    ignored[r] = 1
+        weights = dict(profile.scores)
+        return {
+            "filter": FIT in profile.filters, "score": FIT in weights, "weight": int(weights.get(FIT, 0)),
+            "strategy": _STRATEGIES[st], "rows": [c.resources.get(r.name) for r in resources],
+            "weights": [int(r.weight) for r in resources], "shape_utilization": shape_u, "shape_score": shape_s,
+            "ignored": ignored.tolist(), "escalate_unresolvable": True,
+        }
+
+    def _balanced_config(self, profile: Profile) -> dict:
+        args = profile.args(BALANCED)
+        resources = args.resources if args is not None and args.resources else []
+        weights = dict(profile.scores)
+        return {"enabled": BALANCED in weights, "weight": int(weights.get(BALANCED, 0)),
+                "rows": [self.cluster.resources.get(r.name) for r in resources]}
+
+    def _profile_for(self, pi: PodInfo) -> Optional[Profile]:
+        return self.profiles.by_name.get(pi.scheduler_name)
+
+    def _unsupported(self, pi: PodInfo, profile: Profile) -> Optional[str]:
+        missing = [p for p in pi.needs_plugins if p in profile.plugins and p in profile.unimplemented]
+        if missing:
+            return (f"kschedule cannot schedule this pod exactly: it needs plugin(s) {', '.join(missing)}, "
+                    "not implemented yet")
+        return None
+
+    def _run(self, profile: Profile, infos: list, rows: np.ndarray, dry_run: bool, explain: bool,
+             classes: Optional[list] = None):
+        c = self.cluster
+        ev = self._evaluator(profile)
+        R = len(c.resources)
+        n = c.nodes.n
+        static_ids: dict = {}
+        statics = []
+        pod_class = np.empty(len(infos), np.int32)
+        for j, pi in enumerate(infos):
+            sc = classes[j] if classes is not None else ev.get(pi)
+            k = id(sc)
+            if k not in static_ids:
+                static_ids[k] = len(statics)
+                statics.append(sc)
+            pod_class[j] = static_ids[k]
+        S = len(statics)
+        K = len(ev.score_plugins)
+        pre = np.stack([s.pre for s in statics]) if S else np.zeros((0, n), np.int32)
+        post = np.stack([s.post for s in statics]) if S else np.zeros((0, n), np.int32)
+        scores = np.ascontiguousarray(np.stack([s.scores for s in statics])) if S else np.zeros((0, K, n), np.int64)
+        active = np.stack([s.active for s in statics]) if S else np.zeros((0, K), np.uint8)
+        norm = np.array([{"TaintToleration": 2, "NodeAffinity": 1}.get(p, 0) for p, _ in ev.score_plugins], np.int32)
+        wts = np.array([w for _, w in ev.score_plugins], np.int64)
+        pod_req = np.ascontiguousarray(c.pods._requests[:R, rows].T)
+        pod_nz = np.ascontiguousarray(c.pods._nonzero[:, rows].T)
+        res = _core.run_batch(
+            c.nodes._allocatable, c.nodes._requested, c.nodes._nonzero_requested, n, R, c.node_order(),
+            self._num_to_find(profile), self.start_index, self.rng_state, np.ascontiguousarray(pre),
+            np.ascontiguousarray(post), norm, wts, scores.reshape(S, K, n), np.ascontiguousarray(active),
+            pod_class, pod_req, pod_nz, dry_run, self._fit_config(profile), self._balanced_config(profile),
+            len(ev.reasons), explain)
+        return res, ev
+
+    def _fit_reason(self, reason_base: int, rid: int) -> str:
+        k = rid - reason_base
+        if k == 0:
+            return "Too many pods"
+        return f"Insufficient {self.cluster.resources.values[k - 1]}"
+
+    def _message(self, ev: StaticEvaluator, failures: Iterable) -> str:
+        hist: dict = {}
+        base = len(ev.reasons)
+        for rid, cnt in failures:
+            reason = ev.reasons[rid][2] if rid < base else self._fit_reason(base, rid)
+            hist[reason] = hist.get(reason, 0) + cnt
+        return messages.message_from_counts(self.cluster.nodes.n, hist)
+
+    # ------------------------------------------------------------------ API
+    def explain(self, pod: Any) -> Explanation:
+        """Per node filter status and per plugin score for ``pod`` (a Pod dict, PodInfo or the key of a
+        pending pod in the cluster), without changing any state."""
+        c = self.cluster
+        pi = self._pod_info(pod)
+        profile = self._profile_for(pi)
+        if profile is None:
+            return Explanation(pi.key, {}, {}, {}, None, f'no profile for schedulerName "{pi.scheduler_name}"')
+        unsupported = self._unsupported(pi, profile)
+        if unsupported:
+            return Explanation(pi.key, {}, {}, {}, None, unsupported)
+        # A pod not in the cluster gets a scratch row (removed again below): same kernels as schedule().
+        added = pi.key not in c.pods.index
+        if added:
+            c._add_pods([_as_pending(pi)])
+        try:
+            row = c.pods.index[pi.key]
+            res, ev = self._run(profile, [pi], np.array([row], np.intp), dry_run=True, explain=True)
+            return self._build_explanation(pi, profile, ev, res)
+        finally:
+            if added:
+                saved = c.version
+                c.remove_pod(pi.key)
+                c.version = saved
+
+    def _build_explanation(self, pi, profile, ev, res) -> Explanation:
+        c = self.cluster
+        n = c.nodes.n
+        R = len(c.resources)
+        names = c.nodes.names
+        sc = ev.get(pi) if not ev.needs_singleton(pi) else None
+        # Recompute the singleton's static class only for reporting when needed.
+        sc = sc or ev.evaluate(pi)
+        base = len(ev.reasons)
+        evaluated = res["evaluated"]
+        fit_fail = res["fit_fail"].reshape(n, R + 1) if n else np.zeros((0, R + 1), np.uint8)
+        statuses: dict = {}
+        for i in range(n):
+            if not evaluated[i]:
+                continue
+            if sc.pre[i] >= 0:
+                plugin, code, reason = ev.reasons[sc.pre[i]]
+                statuses[names[i]] = Status(code, plugin, (reason,))
+            elif fit_fail[i].any():
+                reasons = tuple(self._fit_reason(base, base + k) for k in np.nonzero(fit_fail[i])[0])
+                code = "UnschedulableAndUnresolvable" if res["fit_unresolvable"][i] else "Unschedulable"
+                statuses[names[i]] = Status(code, FIT, reasons)
+            elif sc.post[i] >= 0:
+                plugin, code, reason = ev.reasons[sc.post[i]]
+                statuses[names[i]] = Status(code, plugin, (reason,))
+            else:
+                statuses[names[i]] = SUCCESS
+        scored = res["scored"]
+        F = len(scored)
+        plugins = [p for p, _ in ev.score_plugins] + [FIT, BALANCED]
+        ps = res["plugin_scores"].reshape(len(plugins), F) if F else None
+        scores: dict = {}
+        totals: dict = {}
+        weights = dict(profile.scores)
+        for i, node in enumerate(scored.tolist()):
+            d = {}
+            for k, p in enumerate(plugins):
+                if p not in weights:
+                    continue
+                v = int(ps[k, i])
+                if v >= 0:
+                    d[p] = v
+            scores[names[node]] = d
+            totals[names[node]] = int(res["totals"][i])
+        chosen = int(res["chosen"][0])
+        message = None
+        if chosen < 0:
+            f = res["failures"].reshape(-1, 3)
+            message = self._message(ev, [(int(r), int(k)) for _, r, k in f])
+        warnings = self._warnings(pi, profile)
+        return Explanation(pi.key, statuses, scores, totals, names[chosen] if chosen >= 0 else None, message,
+                           warnings)
+
+    @staticmethod
+    def _warnings(pi: PodInfo, profile: Profile) -> list:
+        out = []
+        missing = profile.unimplemented
+        if "PodTopologySpread" in missing and pi.owner and "PodTopologySpread" in dict(profile.scores):
+            out.append("PodTopologySpread is not implemented yet: upstream's system default spreading "
+                       "constraints may score this controller-owned pod differently")
+        if "DefaultPreemption" in missing:
+            out.append("DefaultPreemption is not implemented yet: no preemption is attempted and the "
+                       "message has no preemption part")
+        return out
+
+    def schedule(self, pods: Iterable[Any]) -> list:
+        """Schedule pods (Pod dicts, which are added to the cluster first, or keys of pending pods),
+        binding each placed pod. Returns a :class:`Placement` per pod, in the order given."""
+        c = self.cluster
+        new_objs, keys = [], []
+        for p in pods:
+            if isinstance(p, str):
+                key = c._key(p)
+                if key not in c.pods.index:
+                    raise InvalidObject("Pod", key, "", "not found")
+                keys.append(key)
+            else:
+                pi = p if isinstance(p, PodInfo) else parse_pod(p)
+                if pi.node_name:
+                    raise InvalidObject("Pod", pi.key, "spec.nodeName",
+                                        "already set: a pod with spec.nodeName is bound, not scheduled")
+                keys.append(pi.key)
+                if pi.key not in c.pods.index:
+                    new_objs.append(pi.obj)
+        for key in keys:
+            if key in c.pods.index and c.pods._node[c.pods.index[key]] >= 0:
+                raise InvalidObject("Pod", key, "spec.nodeName", "already bound")
+        if new_objs:
+            c.add_objects(pods=new_objs)
+        rows = [c.pods.index[k] for k in keys]
+        # PrioritySort: higher priority first, then arrival (stable).
+        order = sorted(range(len(rows)), key=lambda j: -int(c.pods._priority[rows[j]]))
+        results: list = [None] * len(rows)
+        run: list = []
+        run_profile = None
+
+        def flush():
+            nonlocal run, run_profile
+            if run:
+                self._schedule_run(run_profile, run, results, rows)
+            run, run_profile = [], None
+
+        for j in order:
+            pi = c.pods.infos[rows[j]]
+            profile = self._profile_for(pi)
+            if profile is None:
+                flush()
+                results[j] = Placement(pi.key, None, f'no profile for schedulerName "{pi.scheduler_name}"')
+                continue
+            msg = self._unsupported(pi, profile)
+            if msg:
+                flush()
+                results[j] = Placement(pi.key, None, msg)
+                continue
+            if profile is not run_profile:
+                flush()
+                run_profile = profile
+            if self._evaluator(profile).needs_singleton(pi):
+                flush()
+                self._schedule_run(profile, [j], results, rows)
+                continue
+            run.append(j)
+        flush()
+        return results
+
+    def _schedule_run(self, profile: Profile, idx: list, results: list, rows: list) -> None:
+        c = self.cluster
+        prow = np.array([rows[j] for j in idx], np.intp)
+        infos = [c.pods.infos[r] for r in prow]
+        res, ev = self._run(profile, infos, prow, dry_run=False, explain=False)
+        self.start_index = int(res["start_index"])
+        self.rng_state = int(res["rng_state"])
+        chosen = res["chosen"]
+        placed = chosen >= 0
+        if placed.any():
+            c._bind_rows(prow[placed], chosen[placed].astype(np.int32), node_columns_done=True)
+            c.version += 1
+        fails: dict = {}
+        f = res["failures"].reshape(-1, 3)
+        for p, r, k in f.tolist():
+            fails.setdefault(p, []).append((r, k))
+        names = c.nodes.names
+        for t, j in enumerate(idx):
+            key = c.pods.keys[prow[t]]
+            if chosen[t] >= 0:
+                results[j] = Placement(key, names[chosen[t]])
+            else:
+                results[j] = Placement(key, None, self._message(ev, fails.get(t, [])))
+
+    def _pod_info(self, pod: Any) -> PodInfo:
+        c = self.cluster
+        if isinstance(pod, str):
+            return c.pods.infos[c._pod_row(c._key(pod))]
+        if isinstance(pod, PodInfo):
+            return pod
+        return parse_pod(pod)
+
+
+def _as_pending(pi: PodInfo) -> PodInfo:
+    import copy
+    q = copy.copy(pi)
+    q.node_name = ""
+    if q.priority is None:
+        q.priority = 0
+    return q
