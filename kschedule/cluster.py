@@ -221,6 +221,9 @@ class Cluster:
         self.owners = Interner()  # (namespace, kind, name)
         self.images = Interner()  # image names as nodes report them
         self.image_nodes: list = []  # per image id: {node row: size_bytes}
+        # Per image id the size the scheduler cache records: that of the first node reporting the
+        # name while no other node had it (pkg/scheduler/backend/cache/cache.go addNodeImageStates).
+        self.image_size: dict = {}
         self.priority_classes: dict = {}  # name -> (value, globalDefault)
         self.nodes = NodeTable(len(self.resources))
         self.pods = PodTable(len(self.resources))
@@ -319,7 +322,8 @@ class Cluster:
         t.n += 1
         t._clear_row(i)
         for res, amount in ni.allocatable.items():
-            t._allocatable[self._resource_row(res), i] = amount
+            r = self._resource_row(res)  # may reallocate the matrix: index it afterwards
+            t._allocatable[r, i] = amount
         t._unschedulable[i] = ni.unschedulable
         t._ready[i] = ni.ready
         for k, v in ni.labels.items():
@@ -335,6 +339,8 @@ class Cluster:
                 iid = self.images.intern(name)
                 if iid == len(self.image_nodes):
                     self.image_nodes.append({})
+                if not self.image_nodes[iid]:
+                    self.image_size[iid] = im.size_bytes
                 self.image_nodes[iid][i] = im.size_bytes
         t.names.append(ni.name)
         t.index[ni.name] = i
@@ -356,7 +362,10 @@ class Cluster:
             self.unbind(key)
         for im in t.infos[i].images:
             for nm in im.names:
-                self.image_nodes[self.images.ids[nm]].pop(i, None)
+                iid = self.images.ids[nm]
+                self.image_nodes[iid].pop(i, None)
+                if not self.image_nodes[iid]:
+                    self.image_size.pop(iid, None)
         last = t.n - 1
         if i != last:
             t._move_row(last, i)

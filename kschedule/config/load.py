@@ -143,10 +143,12 @@ class _Decoder:
             if kind == "list":
                 if not isinstance(v, (list, tuple)):
                     raise self._type_error(v, spec, path)
-                return [self.decode(x, inner, f"{path}[{i}]") for i, x in enumerate(v)]
+                return [_zero(inner) if x is None else self.decode(x, inner, f"{path}[{i}]")
+                        for i, x in enumerate(v)]
             if not isinstance(v, Mapping):
                 raise self._type_error(v, spec, path)
-            return {str(k): self.decode(x, inner, f"{path}.{k}") for k, x in v.items()}
+            return {str(k): _zero(inner) if x is None else self.decode(x, inner, f"{path}.{k}")
+                    for k, x in v.items()}
         if spec == _ANY:
             return copy.deepcopy(v)
         if spec in (_S, _D):
@@ -178,6 +180,15 @@ class _Decoder:
     @staticmethod
     def _type_error(v: Any, spec: Any, path: str) -> FieldError:
         return FieldError(path, f"json: cannot unmarshal {_json_type(v)} into Go value of type {_go_type(spec)}")
+
+
+def _zero(spec: Any) -> Any:
+    """Go's zero value for a JSON null inside a list or map."""
+    if isinstance(spec, dict):
+        return {}
+    if isinstance(spec, tuple):
+        return [] if spec[0] == "list" else {}
+    return {_S: "", _B: False, _I32: 0, _I64: 0, _F: 0.0, _D: 0.0}.get(spec)
 
 
 def _go_number(v: float | int) -> str:

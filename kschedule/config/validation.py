@@ -181,8 +181,13 @@ _LABEL_VALUE_MSG = ("a valid label must be an empty string or consist of alphanu
 def _regex_error(msg: str, fmt: str, *examples: str) -> str:
     if not examples:
         return f"{msg} (regex used for validation is '{fmt}')"
-    ex = " or ".join(f"'{e}'," for e in examples)
-    return f"{msg} (e.g. {ex} regex used for validation is '{fmt}')"
+    # Same concatenation as Go's RegexError (which yields the double space before "or").
+    out = msg + " (e.g. "
+    for i, e in enumerate(examples):
+        if i:
+            out += " or "
+        out += f"'{e}', "
+    return out + f"regex used for validation is '{fmt}')"
 
 
 def is_dns1123_subdomain(value: str) -> list[str]:

@@ -165,8 +165,9 @@ class StaticEvaluator:
         tid_reason = np.full(len(taints) + 1, -1, np.int32)  # last slot: padding (-1 taint id)
         for tid, t in enumerate(taints):
             if t.effect in ("NoSchedule", "NoExecute") and not tolerations_tolerate_taint(pod.tolerations, t):
-                tid_reason[tid] = self.reason_id(
-                    "TaintToleration", UNRESOLVABLE, f"node(s) had untolerated taint {{{t.key}: {t.value}}}")
+                # v1.34 patch releases (kubernetes#134740, cherry-picked in #135023) no longer
+                # print the taint: "node(s) had untolerated taint(s)".
+                tid_reason[tid] = self.reason_id("TaintToleration", UNRESOLVABLE, "node(s) had untolerated taint(s)")
         ids = c.nodes.taint_ids
         if ids.size == 0 or (tid_reason < 0).all():
             return None
@@ -244,9 +245,10 @@ class StaticEvaluator:
             holders = c.image_nodes[iid]
             if not holders or n == 0:
                 continue
-            spread = len(holders) / n
-            for row, size in holders.items():
-                sums[row] += int(float(size) * spread)
+            # One size per image name, as the scheduler cache records it; int64(size * spread).
+            scaled = int(float(c.image_size[iid]) * (len(holders) / n))
+            rows = np.fromiter(holders.keys(), dtype=np.intp, count=len(holders))
+            sums[rows] += scaled
         max_t = IMAGE_MAX_CONTAINER_THRESHOLD * pod.num_containers
         if max_t <= IMAGE_MIN_THRESHOLD:  # a pod with no containers: upstream would divide by <= 0
             return np.zeros(n, np.int64)

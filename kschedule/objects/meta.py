@@ -14,6 +14,8 @@ _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 
 
 def expect_mapping(value: Any, path: str, *, allow_none: bool = True) -> Mapping:
+    if type(value) is dict:  # the common case; the abstract isinstance check is slow
+        return value
     if value is None and allow_none:
         return {}
     if not isinstance(value, Mapping):
@@ -22,6 +24,8 @@ def expect_mapping(value: Any, path: str, *, allow_none: bool = True) -> Mapping
 
 
 def expect_list(value: Any, path: str) -> list:
+    if type(value) is list:
+        return value
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):

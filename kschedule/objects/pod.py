@@ -12,7 +12,7 @@ from typing import Any, Mapping, Optional
 
 from ..errors import FieldError
 from .meta import expect_int, expect_list, expect_mapping, expect_str, object_name, validate_labels, validate_object_name
-from .requests import pod_nonzero_requests, pod_requests
+from .requests import pod_requests_and_nonzero
 from .selectors import RequiredNodeAffinity, compile_preferred_terms, validate_node_selector, validate_preferred_terms
 from .taints import parse_toleration, validate_tolerations
 
@@ -97,11 +97,10 @@ def _parse_pod(obj: Any) -> PodInfo:
         prio = expect_int(prio, "spec.priority")
     pcn = expect_str(spec.get("priorityClassName"), "spec.priorityClassName")
 
-    requests = pod_requests(obj)
+    requests, nonzero = pod_requests_and_nonzero(obj)
     if "pods" in requests:
         # "pods" is a node capacity, not a container resource (apiserver validateContainerResourceName).
         raise FieldError("spec.containers", 'Invalid value: "pods": must be a standard resource for containers')
-    nonzero = pod_nonzero_requests(obj)
 
     images = []
     host_ports = []
@@ -115,7 +114,9 @@ def _parse_pod(obj: Any) -> PodInfo:
             if img:
                 images.append(expect_str(img, f"{path}[{i}].image"))
             ports = c.get("ports")
-            if ports:
+            # Only sidecar (restartPolicy: Always) init containers hold their host ports while the
+            # pod runs (nodeports, kubernetes#132040, v1.33+).
+            if ports and (group is containers or c.get("restartPolicy") == "Always"):
                 for j, p in enumerate(expect_list(ports, f"{path}[{i}].ports")):
                     pp = f"{path}[{i}].ports[{j}]"
                     p = expect_mapping(p, pp)

@@ -72,7 +72,7 @@ class NodeState:
         images = {}
         for im in ni.images:
             for n in im.names:
-                images[n] = im.size_bytes
+                images.setdefault(n, im.size_bytes)
         return cls(ni.name, dict(ni.labels), dict(ni.allocatable), requested, (nz_cpu, nz_mem), count,
                    tuple(ni.taints), ni.unschedulable, images, ports)
 
@@ -87,7 +87,7 @@ class NodeState:
         images = {}
         for im in ni.images:
             for n in im.names:
-                images[n] = im.size_bytes
+                images.setdefault(n, im.size_bytes)
         return cls(ni.name, dict(ni.labels), alloc, req,
                    (int(t.nonzero_requested[0, row]), int(t.nonzero_requested[1, row])),
                    int(t.requested[3, row]), tuple(ni.taints), ni.unschedulable, images, Counter(t.used_ports[row]))

@@ -3,8 +3,9 @@
 ``pkg/scheduler/framework/types.go``).
 
 * **PreFilter** -- collects the pod's container ports with ``hostPort > 0`` from regular containers and
-  restartable init containers (``restartPolicy: Always``, "sidecars"; upstream #132040, in v1.34 and
-  cherry-picked to v1.33); none -> ``Skip`` (the Filter does not run).
+  restartable init containers (``restartPolicy: Always``, "sidecars"; upstream #132040 ``util.GetHostPorts``,
+  in v1.34 and cherry-picked to v1.33, used for the incoming pod and for ``NodeInfo.UsedPorts`` alike);
+  none -> ``Skip`` (the Filter does not run).
 * **Filter** -- a wanted ``(protocol, hostIP, hostPort)`` conflicts with the node's used ports (host ports
   of the pods already on it) when protocol and port are equal and the IPs are equal or either is
   ``0.0.0.0``.  Empty hostIP means ``0.0.0.0``, empty protocol means ``TCP`` (``HostPortInfo.sanitize``).

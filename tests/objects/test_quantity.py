@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -27,6 +28,11 @@ MOST_NEGATIVE = -(1 << 63)
 P = Quantity.parse
 dec = Quantity._dec          # upstream decQuantity(i, exponent, format)
 intq = Quantity._int         # upstream intQuantity(i, scale, format)
+
+
+def _wrap(x: int) -> int:
+    """Go int64 overflow."""
+    return (x + 2 ** 63) % 2 ** 64 - 2 ** 63
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,10 +174,11 @@ INVALID = [
     ("1.5.0", ERR_FORMAT_WRONG),
     ("1.1.Mi", ERR_FORMAT_WRONG),
     ("Non-Numeric", ERR_FORMAT_WRONG),       # TestQuantityParseNonNumericPanic
-    ("invalid", ERR_SUFFIX),                 # TestQuantityValueSet ("invalid": letters i,n then 'v')
+    ("invalid", ERR_FORMAT_WRONG),           # TestQuantityValueSet: 'v' is neither suffix letter nor digit
     ("12XB", ERR_FORMAT_WRONG),
     ("1Q", ERR_FORMAT_WRONG),
-    ("1KI", ERR_SUFFIX),
+    ("1KI", ERR_FORMAT_WRONG),               # 'I' is not a suffix letter
+    ("1mi", ERR_SUFFIX),
     ("1kb", ERR_FORMAT_WRONG),
     ("1mb", ERR_FORMAT_WRONG),
     ("1ki", ERR_SUFFIX),
@@ -341,7 +348,7 @@ def test_binary_si_zero_exponent_string(q, want):
     (P("1000E"), "1"),
     (dec(1, -12, DECIMAL_SI), "1"),
     (dec(1, -10, DECIMAL_SI), "100"),
-    (P("1Ei") + P("1Ei") * 0 if False else dec(1 << 70, 0, BINARY_SI), "1"),
+    (dec(1 << 70, 0, BINARY_SI), "1"),   # 1024**7: no binary suffix past Ei
 ])
 def test_v134_missing_suffix_is_dropped(q, want):
     assert str(q) == want
@@ -678,10 +685,10 @@ def test_examples():
     ("12E", 0, 0),                                  # int64Amount{12, 18}: multiply loop overflows -> 0
     ("10E", 0, 0),
     ("9E", 9 * 10 ** 18, 0),
-    ("9223372036854775k", -1000, 9223372036854775000000 % 2 ** 64 - 2 ** 64),  # wrapped *1000 (scale 3)
+    ("9223372036854775k", 9223372036854775000, _wrap(9223372036854775 * 10 ** 6)),  # *10**6 wraps
     ("1234567890123456789012", -1363962815083169260, 1096246371337559584),      # big.Int.Int64 low bits
     ("1e2147483647", 0, 1),                         # Milli: scale 2147483647+3 wraps negative -> unchanged
-    ("1.55e-2147483647", 0, 0),                     # scale - len(denom) wraps to +2147483647
+    ("1.55e-2147483647", 0, 155),                   # scale - len(denom) wraps to +2147483647
 ])
 def test_overflow_matches_go(text, want_value, want_milli):
     q = P(text)
@@ -710,7 +717,7 @@ def test_json_numbers(n, expect):
 
 
 @pytest.mark.parametrize("v,cpu_milli,mem", [
-    (2, 2000, 2), (0.5, 500, 1), (1.5, 1500, 2), (0.001, 1, 1), (0.0001, 1, 1), (10 ** 20, 0, 7766279631452241920),
+    (2, 2000, 2), (0.5, 500, 1), (1.5, 1500, 2), (0.001, 1, 1), (0.0001, 1, 1), (10 ** 20, _wrap(10 ** 23), _wrap(10 ** 20)),
 ])
 def test_number_inputs(v, cpu_milli, mem):
     assert milli_value(v) == cpu_milli
@@ -758,10 +765,10 @@ def test_cached_string_quirks():
 
 
 def test_pathological_inputs_are_fast_and_rejected():
-    with pytest.raises(FieldError, match=ERR_FORMAT_WRONG.replace("(", r"\(").replace(")", r"\)")
-                       .replace("[", r"\[").replace("]", r"\]").replace("+", r"\+").replace("*", r"\*")
-                       .replace("?", r"\?").replace(".", r"\.").replace("^", r"\^").replace("$", r"\$")):
+    with pytest.raises(FieldError, match=re.escape(ERR_FORMAT_WRONG)):
         P("1" * 100000 + "x")
+    with pytest.raises(FieldError, match=re.escape(ERR_FORMAT_WRONG)):
+        P("1" * 50000 + "e" * 50000 + "x")
     with pytest.raises(FieldError, match="digits"):
         P("1" * 5000)
     assert P("0" * 100000) == P("0")
@@ -781,6 +788,16 @@ def _exact(n: int, suffix: str) -> Fraction:
     return Fraction(n) * Fraction(10) ** DEC_SUFFIXES[suffix]
 
 
+def _v134_dec_scaled(x: Fraction, divisor: int) -> int:
+    """scale_int.go scaledValue for an unscaled value at nano scale (x * 10**9 is an integer)."""
+    u = int(x * 10 ** 9)
+    if abs(u) < 2 ** 63 - 1:
+        t = abs(u) // divisor * (1 if u >= 0 else -1)    # Go: truncated division
+        return t + (1 if u % divisor else 0)
+    q, r = divmod(u, divisor)                             # big.Int.DivMod: floored
+    return q + (1 if r else 0)
+
+
 def _ceil_away(x: Fraction) -> int:
     c = math.ceil(abs(x))
     return c if x >= 0 else -c
@@ -789,29 +806,44 @@ def _ceil_away(x: Fraction) -> int:
 suffixes = st.sampled_from(sorted(DEC_SUFFIXES) + sorted(BIN_SUFFIXES) + ["e3", "E-3", "e-7", "e12", "e0"])
 
 
-@given(st.integers(-(10 ** 15), 10 ** 15), suffixes)
-@settings(max_examples=400, deadline=None)
-def test_value_is_exact_ceiling(n, suffix):
+LIMIT = 2 ** 62 // 1000      # keep MilliValue inside int64
+
+
+def _bounded(suffix: str, places: int = 0):
+    bound = int(LIMIT / _exact(1, suffix) * 10 ** places)
+    return st.integers(-bound, bound).map(lambda n: (n, suffix))
+
+
+@given(suffixes.flatmap(_bounded))
+@settings(max_examples=500, deadline=None)
+def test_value_is_exact_ceiling(ns):
+    n, suffix = ns
     text = f"{n}{suffix}"
     x = _exact(n, suffix)
-    assume(abs(x) * 1000 < 2 ** 62)
     q = P(text)
     assert q.as_fraction() == x
-    # int64Amount path: ceil for q >= 0, away from zero below
-    assert q.value() == _ceil_away(x)
-    assert q.milli_value() == _ceil_away(x * 1000)
+    if q._S is None:
+        # int64Amount (<= 18 digits): ceil for q >= 0, negatives rounded away from zero
+        assert q.value() == _ceil_away(x)
+        assert q.milli_value() == _ceil_away(x * 1000)
+    else:
+        # inf.Dec (19+ digits, fractional binary): v1.34 scaledValue
+        assert q.value() == _v134_dec_scaled(x, 10 ** 9)
+        assert q.milli_value() == _v134_dec_scaled(x, 10 ** 6)
     assert value(text) == q.value() and milli_value(text) == q.milli_value()
     if n >= 0:
         assert q.value() == math.ceil(x) and q.milli_value() == math.ceil(x * 1000)
 
 
-@given(st.integers(0, 10 ** 12), st.integers(0, 12), suffixes)
-@settings(max_examples=400, deadline=None)
-def test_fraction_inputs_round_up_to_nano(n, places, suffix):
+@given(st.tuples(suffixes, st.integers(0, 12)).flatmap(
+    lambda sp: st.tuples(_bounded(sp[0], sp[1]), st.just(sp[1]))))
+@settings(max_examples=500, deadline=None)
+def test_fraction_inputs_round_up_to_nano(args):
+    (n, suffix), places = args
+    n = abs(n)
     digits = str(n).rjust(places + 1, "0")
     text = (digits[:-places] + "." + digits[-places:] if places else digits) + suffix
     x = _exact(1, suffix) * Fraction(n, 10 ** places)
-    assume(x < 2 ** 62 / 1000)
     q = P(text)
     nano = Fraction(math.ceil(x * 10 ** 9), 10 ** 9)
     assert q.as_fraction() == nano
