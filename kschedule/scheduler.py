@@ -178,7 +178,7 @@ class Scheduler:
         for rid, cnt in failures:
             reason = ev.reasons[rid][2] if rid < base else self._fit_reason(base, rid)
             hist[reason] = hist.get(reason, 0) + cnt
-        return _message_from_counts(self.cluster.nodes.n, hist)
+        return messages.message_from_counts(self.cluster.nodes.n, hist)
 
     # ------------------------------------------------------------------ API
     def explain(self, pod: Any) -> Explanation:
@@ -372,11 +372,3 @@ def _as_pending(pi: PodInfo) -> PodInfo:
         q.priority = 0
     return q
 
-
-def _message_from_counts(num_nodes: int, counts: Mapping) -> str:
-    """FitError.Error() from a reason histogram (see kschedule.framework.messages)."""
-    msg = messages.NO_NODE_AVAILABLE_MSG.format(num_nodes) + ":"
-    entries = sorted(f"{n} {r}" for r, n in counts.items())
-    if entries:
-        msg += " " + ", ".join(entries) + "."
-    return msg

@@ -24,7 +24,7 @@ from typing import Iterable, Mapping
 
 from .status import Status
 
-__all__ = ["NO_NODE_AVAILABLE_MSG", "failed_scheduling_message", "reasons_histogram"]
+__all__ = ["NO_NODE_AVAILABLE_MSG", "failed_scheduling_message", "message_from_counts", "reasons_histogram"]
 
 NO_NODE_AVAILABLE_MSG = "0/{} nodes are available"
 
@@ -32,6 +32,10 @@ NO_NODE_AVAILABLE_MSG = "0/{} nodes are available"
 def reasons_histogram(node_statuses: Mapping[str, Status], num_nodes: int,
                       absent_reasons: Iterable[str] = ()) -> list[str]:
     """The sorted ``"<count> <reason>"`` entries of the Filter part."""
+    return _entries(_count(node_statuses, num_nodes, absent_reasons))
+
+
+def _count(node_statuses: Mapping[str, Status], num_nodes: int, absent_reasons: Iterable[str]) -> Counter:
     counts: Counter = Counter()
     for st in node_statuses.values():
         for r in st.reasons:
@@ -40,8 +44,27 @@ def reasons_histogram(node_statuses: Mapping[str, Status], num_nodes: int,
     if absent > 0:
         for r in absent_reasons:
             counts[r] += absent
+    return counts
+
+
+def _entries(counts: Mapping[str, int]) -> list[str]:
     # Python orders str by code point, which is UTF-8 byte order, as Go's sort.Strings.
     return sorted(f"{n} {r}" for r, n in counts.items())
+
+
+def message_from_counts(num_nodes: int, counts: Mapping[str, int], pre_filter_msg: str = "",
+                        post_filter_msg: str = "") -> str:
+    """``FitError.Error()`` from a reason histogram (reason -> number of nodes), as the C++ core reports it."""
+    msg = NO_NODE_AVAILABLE_MSG.format(num_nodes) + ":"
+    if pre_filter_msg:
+        msg += f" {pre_filter_msg}."
+    else:
+        entries = _entries(counts)
+        if entries:
+            msg += " " + ", ".join(entries) + "."
+    if post_filter_msg:
+        msg += f" {post_filter_msg}"
+    return msg
 
 
 def failed_scheduling_message(num_nodes: int, node_statuses: Mapping[str, Status],
@@ -53,13 +76,5 @@ def failed_scheduling_message(num_nodes: int, node_statuses: Mapping[str, Status
     ``absent_reasons`` are the reasons of the status given to nodes absent from the map (upstream
     default: none).
     """
-    msg = NO_NODE_AVAILABLE_MSG.format(num_nodes) + ":"
-    if pre_filter_msg:
-        msg += f" {pre_filter_msg}."
-    else:
-        entries = reasons_histogram(node_statuses, num_nodes, absent_reasons)
-        if entries:
-            msg += " " + ", ".join(entries) + "."
-    if post_filter_msg:
-        msg += f" {post_filter_msg}"
-    return msg
+    counts = {} if pre_filter_msg else _count(node_statuses, num_nodes, absent_reasons)
+    return message_from_counts(num_nodes, counts, pre_filter_msg, post_filter_msg)

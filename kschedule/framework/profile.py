@@ -16,9 +16,9 @@ from typing import Any, Callable, Mapping, Optional
 
 from ..config import load_config
 from ..config.defaults import default_config
-from ..config.merge import resolve_profile
+from ..config.merge import resolve_profile, resolve_profiles
 from ..config.types import ResolvedProfile
-from ..errors import InvalidConfig, UnknownPlugin
+from ..errors import InvalidConfig
 from ..plugins import names as N
 
 #: Plugins the engine evaluates (C++ kernels or per-class vectorised evaluation).
@@ -65,7 +65,6 @@ class PluginRegistry:
     def register(self, name: str, *, filter: Callable = None, score: Callable = None, reason: str = "") -> PythonPlugin:
         if not filter and not score:
             raise InvalidConfig("", f'plugin "{name}" needs a filter or a score function')
-        from ..plugins.catalog import PluginCatalog  # noqa: F401  (validates the name space below)
         if name in N.EXTENSION_POINTS:
             raise InvalidConfig("", f'plugin "{name}" is an in-tree plugin name')
         p = PythonPlugin(name, filter, score, reason or f"node(s) didn't satisfy plugin {name}")
@@ -158,25 +157,15 @@ class Profiles:
     @classmethod
     def from_config(cls, cfg: Any, registry: Optional[PluginRegistry] = None) -> "Profiles":
         registry = registry or PluginRegistry()
-        conf = load_config(cfg, catalog=registry.catalog()) if _accepts_catalog() else load_config(cfg)
-        out = []
-        for pc in conf.profiles:
-            try:
-                rp = resolve_profile(pc, registry.catalog())
-            except UnknownPlugin:
-                raise
-            out.append(Profile(rp, registry, conf.percentage_of_nodes_to_score))
+        conf = load_config(cfg, catalog=registry.catalog())
+        out = [Profile(rp, registry, conf.percentage_of_nodes_to_score)
+               for rp in resolve_profiles(conf.profiles, registry.catalog())]
         return cls(out, {p.scheduler_name: p for p in out})
 
     @classmethod
     def default(cls) -> "Profiles":
         p = Profile.default()
         return cls([p], {p.scheduler_name: p})
-
-
-def _accepts_catalog() -> bool:
-    import inspect
-    return "catalog" in inspect.signature(load_config).parameters
 
 
 __all__ = ["Profile", "Profiles", "PluginRegistry", "PythonPlugin", "IMPLEMENTED", "FEATURE_ONLY", "Mapping"]
