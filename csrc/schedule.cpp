@@ -254,8 +254,17 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                 const StaticScoreMeta& meta = in.static_scores_meta[k];
                 const int64_t* sc = in.static_scores + (static_cast<size_t>(s) * K + k) * N;
                 int64_t mx = 0;
-                if (meta.normalize != Normalize::None)
-                    for (size_t i = 0; i < F; ++i) mx = std::max(mx, sc[feasible[i]]);
+                for (size_t i = 0; i < F; ++i) mx = std::max(mx, sc[feasible[i]]);
+                if (mx == 0) {
+                    // All raw scores zero (the common case: no PreferNoSchedule taints, no cached
+                    // images): every node gets the same normalized score, no division needed.
+                    const int64_t v = meta.normalize == Normalize::Reverse ? kMaxNodeScore : 0;
+                    if (v)
+                        for (size_t i = 0; i < F; ++i) totals[i] += v * meta.weight;
+                    if (ex)
+                        for (size_t i = 0; i < F; ++i) ex->plugin_scores[static_cast<size_t>(k) * F + i] = v;
+                    continue;
+                }
                 for (size_t i = 0; i < F; ++i) {
                     int64_t v = sc[feasible[i]];
                     if (meta.normalize == Normalize::Forward) {
@@ -274,11 +283,13 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                     if (ex) ex->plugin_scores[static_cast<size_t>(K) * F + i] = v;
                 }
             }
-            if (in.balanced.enabled) {
+            bool balanced_skip = true;
+            for (int32_t r : in.balanced.rows)
+                if (r >= 0 && r < R && r != RES_PODS && in.pod_requests.at(p, r) != 0) balanced_skip = false;
+            if (in.balanced.enabled && !balanced_skip) {
                 for (size_t i = 0; i < F; ++i) {
                     bool skip;
                     int64_t v = balanced_score(in, p, feasible[i], &skip);
-                    if (skip) break;
                     totals[i] += v * in.balanced.weight;
                     if (ex) ex->plugin_scores[static_cast<size_t>(K + 1) * F + i] = v;
                 }

@@ -56,7 +56,8 @@ class StaticEvaluator:
         self._reason_ids: dict = {}
         self.score_plugins = [(n, w) for n, w in profile.scores if n not in DYNAMIC]
         self.cache: dict = {}
-        self._taint_reason_cache: dict = {}
+        self._node_ports = "NodePorts" in profile.filters
+        self._has_python_plugins = any(profile.python_plugin(n) for n in profile.plugins)
 
     def reason_id(self, plugin: str, code: str, reason: str) -> int:
         key = (plugin, code, reason)
@@ -73,9 +74,8 @@ class StaticEvaluator:
                 pod.num_containers)
 
     def needs_singleton(self, pod) -> bool:
-        if pod.host_ports and "NodePorts" in self.profile.filters:
-            return True
-        return any(self.profile.python_plugin(n) for n in self.profile.plugins)
+        """Pods whose static results depend on bound pods are evaluated alone, right before their turn."""
+        return self._has_python_plugins or bool(pod.host_ports and self._node_ports)
 
     def get(self, pod) -> StaticClass:
         if self.needs_singleton(pod):
