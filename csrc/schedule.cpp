@@ -180,11 +180,41 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
         ex->fit_unresolvable.assign(N, 0);
     }
 
+    // Equivalence cache: per class and node, the Fit verdict and the two dynamic scores, valid while
+    // the node's epoch (bumped by every bind onto it) is unchanged.
+    struct EquivCache {
+        std::vector<uint32_t> epoch;
+        std::vector<uint8_t> ok;
+        std::vector<int64_t> fit;
+        std::vector<int64_t> bal;
+    };
+    std::vector<EquivCache> caches(in.pod_equiv ? static_cast<size_t>(in.num_equiv) : 0);
+    std::vector<uint32_t> node_epoch(static_cast<size_t>(N), 1);
+    std::vector<int64_t> fit_of, bal_of;  // per feasible node, filled during the scan
+
     for (int32_t p = 0; p < in.num_pods; ++p) {
         const int32_t s = in.pod_class[p];
         const int32_t* pre = in.pre_reason.row(s);
         const int32_t* post = in.post_reason.row(s);
+        const int32_t eq = (in.pod_equiv && !ex) ? in.pod_equiv[p] : -1;
+        EquivCache* cache = nullptr;
+        if (eq >= 0) {
+            cache = &caches[eq];
+            if (cache->epoch.empty()) {
+                cache->epoch.assign(N, 0);
+                cache->ok.assign(N, 0);
+                cache->fit.assign(N, 0);
+                cache->bal.assign(N, 0);
+            }
+        }
+        bool balanced_skip = true;
+        for (int32_t r : in.balanced.rows)
+            if (r >= 0 && r < R && r != RES_PODS && in.pod_requests.at(p, r) != 0) balanced_skip = false;
+        const bool want_fit = in.fit.score_enabled;
+        const bool want_bal = in.balanced.enabled && !balanced_skip;
         feasible.clear();
+        fit_of.clear();
+        bal_of.clear();
         int64_t processed = 0;
         const int64_t to_find = std::max<int64_t>(in.num_to_find, 1);
         for (int32_t k = 0; k < N; ++k) {
@@ -192,16 +222,41 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             ++processed;
             if (ex) ex->evaluated[node] = 1;
             if (pre[node] >= 0) continue;
-            if (in.fit.filter_enabled) {
-                bool unres;
-                uint8_t* fb = ex ? &ex->fit_fail[static_cast<size_t>(node) * (R + 1)] : nullptr;
-                if (!fit_filter(in, p, node, fb, &unres)) {
-                    if (ex) ex->fit_unresolvable[node] = unres && in.fit.escalate_unresolvable;
-                    continue;
+            int64_t fs = 0, bs = 0;
+            if (cache) {
+                if (cache->epoch[node] != node_epoch[node]) {
+                    bool unres;
+                    bool ok = !in.fit.filter_enabled || fit_filter(in, p, node, nullptr, &unres);
+                    cache->ok[node] = ok;
+                    if (ok) {
+                        bool skip;
+                        cache->fit[node] = want_fit ? fit_score(in, p, node) : 0;
+                        cache->bal[node] = want_bal ? balanced_score(in, p, node, &skip) : 0;
+                    }
+                    cache->epoch[node] = node_epoch[node];
+                }
+                if (!cache->ok[node]) continue;
+                fs = cache->fit[node];
+                bs = cache->bal[node];
+            } else {
+                if (in.fit.filter_enabled) {
+                    bool unres;
+                    uint8_t* fb = ex ? &ex->fit_fail[static_cast<size_t>(node) * (R + 1)] : nullptr;
+                    if (!fit_filter(in, p, node, fb, &unres)) {
+                        if (ex) ex->fit_unresolvable[node] = unres && in.fit.escalate_unresolvable;
+                        continue;
+                    }
+                }
+                if (post[node] < 0) {
+                    bool skip;
+                    fs = want_fit ? fit_score(in, p, node) : 0;
+                    bs = want_bal ? balanced_score(in, p, node, &skip) : 0;
                 }
             }
             if (post[node] >= 0) continue;
             feasible.push_back(node);
+            fit_of.push_back(fs);
+            bal_of.push_back(bs);
             if (static_cast<int64_t>(feasible.size()) >= to_find) break;
         }
         if (N > 0) start = (start + processed) % N;
@@ -276,22 +331,16 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                     if (ex) ex->plugin_scores[static_cast<size_t>(k) * F + i] = v;
                 }
             }
-            if (in.fit.score_enabled) {
+            if (want_fit) {
                 for (size_t i = 0; i < F; ++i) {
-                    int64_t v = fit_score(in, p, feasible[i]);
-                    totals[i] += v * in.fit.weight;
-                    if (ex) ex->plugin_scores[static_cast<size_t>(K) * F + i] = v;
+                    totals[i] += fit_of[i] * in.fit.weight;
+                    if (ex) ex->plugin_scores[static_cast<size_t>(K) * F + i] = fit_of[i];
                 }
             }
-            bool balanced_skip = true;
-            for (int32_t r : in.balanced.rows)
-                if (r >= 0 && r < R && r != RES_PODS && in.pod_requests.at(p, r) != 0) balanced_skip = false;
-            if (in.balanced.enabled && !balanced_skip) {
+            if (want_bal) {
                 for (size_t i = 0; i < F; ++i) {
-                    bool skip;
-                    int64_t v = balanced_score(in, p, feasible[i], &skip);
-                    totals[i] += v * in.balanced.weight;
-                    if (ex) ex->plugin_scores[static_cast<size_t>(K + 1) * F + i] = v;
+                    totals[i] += bal_of[i] * in.balanced.weight;
+                    if (ex) ex->plugin_scores[static_cast<size_t>(K + 1) * F + i] = bal_of[i];
                 }
             }
             if (ex) ex->totals = totals;
@@ -323,6 +372,7 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             nc.requested.at(RES_PODS, host) += 1;
             nc.nonzero.at(0, host) += in.pod_nonzero.at(p, 0);
             nc.nonzero.at(1, host) += in.pod_nonzero.at(p, 1);
+            ++node_epoch[host];
         }
     }
     out.start_index = start;
@@ -353,6 +403,9 @@ void validate_batch(const BatchInput& in) {
     if (in.pod_nonzero.rows < in.num_pods || in.pod_nonzero.stride < 2) fail("pod non-zero requests: bad shape");
     for (int32_t p = 0; p < in.num_pods; ++p)
         if (in.pod_class[p] < 0 || in.pod_class[p] >= in.num_static) fail("pod class out of range");
+    if (in.pod_equiv)
+        for (int32_t p = 0; p < in.num_pods; ++p)
+            if (in.pod_equiv[p] < -1 || in.pod_equiv[p] >= in.num_equiv) fail("pod equivalence class out of range");
     if (in.fit.rows.size() != in.fit.weights.size()) fail("fit args: rows and weights differ in length");
     for (int32_t r : in.fit.rows) if (r >= nc.num_resources) fail("fit args: resource row out of range");
     for (int32_t r : in.balanced.rows) if (r >= nc.num_resources) fail("balanced args: resource row out of range");

@@ -58,6 +58,11 @@ struct BatchInput {
 
     int32_t num_pods = 0;               // P
     const int32_t* pod_class = nullptr; // (P) static class
+    // (P) equivalence class: pods of one class have the same static class and requests, so
+    // NodeResourcesFit/BalancedAllocation results per node are reused until a bind changes the node.
+    // -1 (or nullptr) = evaluate without the cache.
+    const int32_t* pod_equiv = nullptr;
+    int32_t num_equiv = 0;
     Matrix<const int64_t> pod_requests; // (P, >= num_resources) plain requests per resource row
     Matrix<const int64_t> pod_nonzero;  // (P, 2)
     bool dry_run = false;               // do not bind (explain)

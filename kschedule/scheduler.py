@@ -62,8 +62,10 @@ class Scheduler:
     """Schedules pods onto ``cluster`` with ``profile`` (a Profile, Profiles, or None for the default)."""
 
     def __init__(self, cluster: Cluster, profile: Any = None, seed: int = 0,
-                 percentage_of_nodes_to_score: Optional[int] = None):
+                 percentage_of_nodes_to_score: Optional[int] = None, equivalence_cache: bool = True):
         self.cluster = cluster
+        #: Reuse Fit/BalancedAllocation work across pods with identical specs (exact; off = slow path).
+        self.equivalence_cache = equivalence_cache
         if profile is None:
             self.profiles = Profiles.default()
         elif isinstance(profile, Profile):
@@ -158,13 +160,32 @@ class Scheduler:
         wts = np.array([w for _, w in ev.score_plugins], np.int64)
         pod_req = np.ascontiguousarray(c.pods._requests[:R, rows].T)
         pod_nz = np.ascontiguousarray(c.pods._nonzero[:, rows].T)
+        equiv = self._equivalence(pod_class, pod_req, pod_nz) if (self.equivalence_cache and not explain) \
+            else np.zeros(0, np.int32)
         res = _core.run_batch(
             c.nodes._allocatable, c.nodes._requested, c.nodes._nonzero_requested, n, R, c.node_order(),
             self._num_to_find(profile), self.start_index, self.rng_state, np.ascontiguousarray(pre),
             np.ascontiguousarray(post), norm, wts, scores.reshape(S, K, n), np.ascontiguousarray(active),
-            pod_class, pod_req, pod_nz, dry_run, self._fit_config(profile), self._balanced_config(profile),
+            pod_class, equiv, pod_req, pod_nz, dry_run, self._fit_config(profile), self._balanced_config(profile),
             len(ev.reasons), explain)
         return res, ev
+
+    @staticmethod
+    def _equivalence(pod_class: np.ndarray, pod_req: np.ndarray, pod_nz: np.ndarray) -> np.ndarray:
+        """Equivalence class per pod (same static class and requests), -1 for a pod alone in its class."""
+        if len(pod_class) < 2:
+            return np.zeros(0, np.int32)
+        key = np.concatenate([pod_class[:, None].astype(np.int64), pod_req, pod_nz], axis=1)
+        _, inverse, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
+        shared = counts[inverse] > 1
+        if not shared.any():
+            return np.zeros(0, np.int32)
+        # Dense ids for the shared classes only, so the core allocates caches just for them.
+        ids = np.full(len(counts), -1, np.int64)
+        multi = np.nonzero(counts > 1)[0]
+        ids[multi] = np.arange(len(multi))
+        return ids[inverse].astype(np.int32)
 
     def _fit_reason(self, reason_base: int, rid: int) -> str:
         k = rid - reason_base

@@ -140,3 +140,42 @@ def test_window_and_rotation_match_reference(seed, percentage):
         {"name": "c", "resources": {"requests": {"cpu": f"{100 + (j * 37 + seed) % 900}m"}}}]}} for j in range(60)]
     got, want, _, _ = run_both(nodes, [], pending, seed, percentage=percentage)
     assert got == want
+
+
+@st.composite
+def replica_scenarios(draw):
+    nodes, bound, _ = draw(scenarios(max_nodes=10))
+    templates = [draw(pod_dicts("t")) for _ in range(draw(st.integers(1, 3)))]
+    pending = []
+    for j in range(draw(st.integers(2, 30))):
+        t = templates[draw(st.integers(0, len(templates) - 1))]
+        pending.append({**t, "metadata": {"name": f"r{j}", "namespace": "default"}})
+    return nodes, bound, pending
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(replica_scenarios(), st.integers(0, 2**63), st.sampled_from([None, 100]))
+def test_equivalence_cache_is_exact(sc, seed, percentage):
+    # Replicas of a few templates: the cached fast path must place every pod as the slow path does,
+    # including when normalization maxima shift as nodes fill up.
+    nodes, bound, pending = sc
+    placements = []
+    for cache in (True, False):
+        cluster = ks.Cluster.from_objects(nodes=nodes, pods=bound)
+        sched = ks.Scheduler(cluster, Profile.default(), seed=seed, percentage_of_nodes_to_score=percentage,
+                             equivalence_cache=cache)
+        placements.append([(r.node, r.message) for r in sched.schedule(pending)])
+    assert placements[0] == placements[1]
+    got, want, _, _ = run_both(nodes, bound, pending, seed, percentage=percentage)
+    assert got == want
+
+
+def test_window_with_replicas_uses_cache_exactly():
+    nodes = [{"kind": "Node", "metadata": {"name": f"n{i:03d}", "labels": {"topology.kubernetes.io/zone": ZONES[i % 3]}},
+              "status": {"allocatable": {"cpu": f"{1 + i % 5}", "memory": "4Gi", "pods": "30"}}} for i in range(150)]
+    pending = [{"kind": "Pod", "metadata": {"name": f"p{j}"}, "spec": {"containers": [
+        {"name": "c", "resources": {"requests": {"cpu": ["250m", "700m"][j % 2], "memory": "256Mi"}}}]}}
+        for j in range(400)]
+    got, want, _, _ = run_both(nodes, [], pending, seed=7, percentage=None)
+    assert got == want
+    assert sum(g is not None for g in got) > 300

@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "schedule.hpp"
@@ -36,7 +37,8 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
              int32_t num_resources, arr<int32_t> order, int64_t num_to_find, int64_t start_index,
              uint64_t rng_state, arr<int32_t> pre_reason, arr<int32_t> post_reason, arr<int32_t> score_norm,
              arr<int64_t> score_weight, arr<int64_t> static_scores, arr<uint8_t> static_active,
-             arr<int32_t> pod_class, arr<int64_t> pod_requests, arr<int64_t> pod_nonzero, bool dry_run,
+             arr<int32_t> pod_class, arr<int32_t> pod_equiv, arr<int64_t> pod_requests, arr<int64_t> pod_nonzero,
+             bool dry_run,
              py::dict fit, py::dict balanced, int32_t reason_base, bool explain) {
     ks::BatchInput in;
     in.nodes.n = n;
@@ -72,6 +74,14 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
     if (pod_class.ndim() != 1) throw std::invalid_argument("pod_class: expected 1-D");
     in.num_pods = static_cast<int32_t>(pod_class.shape(0));
     in.pod_class = pod_class.data();
+    if (pod_equiv.size() > 0) {
+        if (pod_equiv.ndim() != 1 || pod_equiv.shape(0) != in.num_pods)
+            throw std::invalid_argument("pod_equiv: expected one entry per pod (or none)");
+        int32_t mx = -1;
+        for (py::ssize_t i = 0; i < pod_equiv.shape(0); ++i) mx = std::max(mx, pod_equiv.data()[i]);
+        in.pod_equiv = pod_equiv.data();
+        in.num_equiv = mx + 1;
+    }
     in.pod_requests = mat<const int64_t>(pod_requests, "pod_requests");
     in.pod_nonzero = mat<const int64_t>(pod_nonzero, "pod_nonzero");
     in.dry_run = dry_run;
@@ -123,7 +133,7 @@ void bind_schedule(py::module_& m) {
           py::arg("start_index"), py::arg("rng_state"), py::arg("pre_reason").noconvert(),
           py::arg("post_reason").noconvert(), py::arg("score_norm").noconvert(), py::arg("score_weight").noconvert(),
           py::arg("static_scores").noconvert(), py::arg("static_active").noconvert(),
-          py::arg("pod_class").noconvert(), py::arg("pod_requests").noconvert(), py::arg("pod_nonzero").noconvert(),
+          py::arg("pod_class").noconvert(), py::arg("pod_equiv").noconvert(), py::arg("pod_requests").noconvert(), py::arg("pod_nonzero").noconvert(),
           py::arg("dry_run"), py::arg("fit"), py::arg("balanced"), py::arg("reason_base"), py::arg("explain"));
     m.def("num_feasible_nodes_to_find", &ks::num_feasible_nodes_to_find, py::arg("num_all_nodes"),
           py::arg("percentage"));
