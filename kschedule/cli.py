@@ -30,7 +30,7 @@ def _load_pods(path):
 def _table(rows, header) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     fmt = "  ".join("{:<%d}" % w for w in widths)
-    return "\n".join([fmt.format(*header)] + [fmt.format(*map(str, r)) for r in rows])
+    return "\n".join(fmt.format(*map(str, r)).rstrip() for r in [header] + list(rows))
 
 
 def cmd_explain(args) -> int:
