@@ -78,13 +78,16 @@ def _grow(arr: np.ndarray, axis: int, new_size: int, fill) -> np.ndarray:
 
 class _Table:
     """A growable set of columns sharing one row count ``n`` along their last axis (or first, for
-    per-row matrices). Subclasses list their columns in ``_columns``: name -> (axis, fill)."""
+    per-row matrices). Subclasses list their columns in ``_columns``: name -> (axis, fill).
+    ``R`` and ``K`` (resources and label keys in use) bound the leading dimension of the views."""
 
     _columns: dict = {}
 
     def __init__(self):
         self.n = 0
         self.cap = 0
+        self.R = 0
+        self.K = 0
 
     def _ensure(self, need: int) -> None:
         if need <= self.cap:
@@ -146,12 +149,12 @@ class NodeTable(_Table):
         self.used_ports: list = []  # per row: Counter of (protocol, host_ip, host_port)
 
     # -- views ---------------------------------------------------------------------------------
-    allocatable = property(lambda self: self._allocatable[:, : self.n])
-    requested = property(lambda self: self._requested[:, : self.n])
+    allocatable = property(lambda self: self._allocatable[: self.R, : self.n])
+    requested = property(lambda self: self._requested[: self.R, : self.n])
     nonzero_requested = property(lambda self: self._nonzero_requested[:, : self.n])
     unschedulable = property(lambda self: self._unschedulable[: self.n])
     ready = property(lambda self: self._ready[: self.n])
-    label_values = property(lambda self: self._label_values[:, : self.n])
+    label_values = property(lambda self: self._label_values[: self.K, : self.n])
     taint_ids = property(lambda self: self._taint_ids[: self.n])
     taint_count = property(lambda self: self._taint_count[: self.n])
     cpu_milli = property(lambda self: self._allocatable[RES_CPU, : self.n])
@@ -193,13 +196,13 @@ class PodTable(_Table):
         self.index: dict = {}
         self.infos: list = []  # PodInfo per row
 
-    requests = property(lambda self: self._requests[:, : self.n])
+    requests = property(lambda self: self._requests[: self.R, : self.n])
     nonzero = property(lambda self: self._nonzero[:, : self.n])
     node = property(lambda self: self._node[: self.n])
     priority = property(lambda self: self._priority[: self.n])
     namespace = property(lambda self: self._namespace[: self.n])
     owner = property(lambda self: self._owner[: self.n])
-    label_values = property(lambda self: self._label_values[:, : self.n])
+    label_values = property(lambda self: self._label_values[: self.K, : self.n])
     cpu_milli = property(lambda self: self._requests[RES_CPU, : self.n])
     memory_bytes = property(lambda self: self._requests[RES_MEMORY, : self.n])
 
@@ -227,6 +230,7 @@ class Cluster:
         self.priority_classes: dict = {}  # name -> (value, globalDefault)
         self.nodes = NodeTable(len(self.resources))
         self.pods = PodTable(len(self.resources))
+        self.nodes.R = self.pods.R = len(self.resources)
         self.terminated: list = []  # Succeeded/Failed pods: kept for to_objects, never counted
         self.other_objects: list = []  # objects of other kinds given to load(), kept as given
         self.version = 0  # bumped by every mutation (schedulers use it to refresh caches)
@@ -303,16 +307,20 @@ class Cluster:
 
     def _resource_row(self, name: str) -> int:
         r = self.resources.intern(name)
-        if r >= self.nodes._allocatable.shape[0]:
+        if r >= self.nodes.R:
             for t, cols in ((self.nodes, ("allocatable", "requested")), (self.pods, ("requests",))):
                 for col in cols:
                     t._grow_rows(col, r + 1, 0)
+                t.R = r + 1
         return r
 
     def _label_row(self, table: _Table, key: str, value: str) -> tuple:
         k, v = self.labels.pair(key, value)
-        if k >= table._label_values.shape[0]:
-            table._grow_rows("label_values", k + 1, -1)
+        if k >= table.K:
+            # Both tables get a row for every key, so (K, n) views line up across nodes and pods.
+            for t in (self.nodes, self.pods):
+                t._grow_rows("label_values", k + 1, -1)
+                t.K = max(t.K, k + 1)
         return k, v
 
     def _add_node(self, ni: NodeInfo) -> int:
@@ -586,7 +594,8 @@ class Cluster:
         """Kubernetes objects: ``{"nodes": [...], "pods": [...], "priority_classes": [...]}``, pods with
         ``spec.nodeName`` set as currently bound. ``Cluster.from_objects(**c.to_objects())``
         rebuilds an equal cluster."""
-        nodes = [ni.obj for ni in self.nodes.infos]
+        # Nodes in kube-scheduler's visiting order: rebuilding from this list reproduces the node tree.
+        nodes = [self.nodes.infos[i].obj for i in self.node_order()]
         pods = []
         for i, pi in enumerate(self.pods.infos):
             j = int(self.pods._node[i])
@@ -652,10 +661,9 @@ def _resolve_priority(pi: PodInfo, pcs: dict) -> int:
         if name in SYSTEM_PRIORITY_CLASSES:
             return SYSTEM_PRIORITY_CLASSES[name]
         raise InvalidObject("Pod", pi.key, "spec.priorityClassName", f"no PriorityClass with name {name} was found")
-    for val, default in pcs.values():
-        if default:
-            return val
-    return 0
+    # getDefaultPriorityClass: with several global defaults, the lowest value wins.
+    defaults = [val for val, default in pcs.values() if default]
+    return min(defaults) if defaults else 0
 
 
 __all__ = ["Cluster", "NodeTable", "PodTable", "BASE_RESOURCES", "RES_CPU", "RES_MEMORY", "RES_EPHEMERAL",

@@ -38,7 +38,12 @@ def read_documents(src: Any) -> list:
             docs = json.loads(text)
             docs = docs if isinstance(docs, list) else [docs]
         else:
-            docs = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+            docs = []
+            for d in yaml.load_all(text, Loader=_Loader):
+                if isinstance(d, list):  # a YAML document that is a list of objects, like a JSON array
+                    docs.extend(d)
+                elif d is not None:
+                    docs.append(d)
     except (yaml.YAMLError, json.JSONDecodeError) as e:
         raise InvalidObject("file", where, "", f"cannot parse: {e}") from None
     return docs

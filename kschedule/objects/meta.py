@@ -69,7 +69,7 @@ def validate_labels(labels: Any, path: str = "metadata.labels") -> Mapping[str, 
     """Upstream ValidateLabels: qualified-name keys, label values of at most 63 characters."""
     labels = expect_mapping(labels, path)
     for k, v in labels.items():
-        if (k, v) in _label_cache:
+        if type(k) is str and type(v) is str and (k, v) in _label_cache:
             continue
         if not isinstance(k, str):
             raise FieldError(path, f"label key {k!r} is not a string")
@@ -95,12 +95,14 @@ def _valid_qualified_name(k: str) -> bool:
     return 0 < len(name) <= 63 and bool(_LABEL_NAME.match(name))
 
 
-def object_name(obj: Any) -> str:
+def object_name(obj: Any, default_namespace: str = "") -> str:
     """Best-effort ``namespace/name`` for error messages, never raising."""
     try:
         md = obj.get("metadata") or {}
-        name = md.get("name") or "<unnamed>"
-        ns = md.get("namespace")
+        name = md.get("name")
+        if not name:
+            return "<unnamed>"
+        ns = md.get("namespace") or default_namespace
         return f"{ns}/{name}" if ns else str(name)
     except Exception:  # noqa: BLE001 - only for messages about already-bad input
         return "<unnamed>"

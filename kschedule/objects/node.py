@@ -30,6 +30,8 @@ def parse_resource_list(rl: Any, path: str) -> dict[str, int]:
             out[k] = resource_amount(k, q)
         except FieldError as e:
             raise e.prefixed(f"{path}.{k}") from None
+        if out[k] < 0:  # ValidateResourceQuantityValue
+            raise FieldError(f"{path}.{k}", f'Invalid value: "{q}": must be greater than or equal to 0')
     return out
 
 

@@ -65,7 +65,7 @@ def parse_pod(obj: Any) -> PodInfo:
     try:
         return _parse_pod(obj)
     except FieldError as e:
-        raise e.at("Pod", object_name(obj)) from None
+        raise e.at("Pod", object_name(obj, "default")) from None
 
 
 def _parse_pod(obj: Any) -> PodInfo:

@@ -101,10 +101,9 @@ def _first_bad(values, ok: Callable[[str], bool]) -> int:
     return -1
 
 
-def _is_int(v: str) -> bool:
+def _is_int64(v: str) -> bool:
     try:
-        int(v)
-        return True
+        return -(1 << 63) <= int(v) < (1 << 63)
     except ValueError:
         return False
 
@@ -118,18 +117,22 @@ def _is_float(v: str) -> bool:
 
 
 def int_column(t: Table, column: str, *, dtype=np.int64, lo: int | None = None, hi: int | None = None,
-               allowed: Sequence[int] | None = None) -> np.ndarray:
-    """A column of decimal integers, range-checked."""
+               allowed: Sequence[int] | None = None, empty: int | None = None) -> np.ndarray:
+    """A column of decimal integers, range-checked; ``empty`` (if given) stands for empty fields and is
+    exempt from the range check."""
     vals = t.columns[column]
+    conv = int if empty is None else (lambda v: int(v) if v else empty)
     try:
-        arr = np.array(vals, dtype=np.str_).astype(np.int64)
+        # map(int) + fromiter is ~5x faster than numpy's string-to-int cast.
+        arr = np.fromiter(map(conv, vals), dtype=np.int64, count=len(vals))
     except (ValueError, OverflowError):
-        i = _first_bad(vals, _is_int)
-        if i < 0:  # numpy refused something int() accepts (e.g. "1_000"): name the first such row
-            i = _first_bad(vals, lambda v: v.strip().lstrip("+-").isdigit())
-        i = max(i, 0)
+        i = max(_first_bad(vals, lambda v: (empty is not None and v == "") or _is_int64(v)), 0)
         raise t.error(i, column, f"not an integer: {vals[i]!r}") from None
-    _check_range(t, column, arr, vals, lo, hi, allowed)
+    if empty is None:
+        _check_range(t, column, arr, vals, lo, hi, allowed)
+    else:
+        present = np.fromiter((v != "" for v in vals), dtype=bool, count=len(vals))
+        _check_range(t, column, arr, vals, lo, hi, allowed, present)
     return arr.astype(dtype, copy=False)
 
 
@@ -137,29 +140,26 @@ def float_column(t: Table, column: str, *, empty_nan: bool = False, lo: float | 
                  hi: float | None = None) -> np.ndarray:
     """A column of finite decimal numbers; ``empty_nan`` turns empty fields into NaN (absent)."""
     vals = t.columns[column]
-    arr = np.array(vals, dtype=np.str_)
-    empty = arr == ""
-    if empty_nan and empty.any():
-        arr = arr.copy()
-        arr[empty] = "nan"
     try:
-        out = arr.astype(np.float64)
+        if empty_nan:
+            nan = float("nan")
+            out = np.fromiter((float(v) if v else nan for v in vals), dtype=np.float64, count=len(vals))
+        else:
+            out = np.fromiter(map(float, vals), dtype=np.float64, count=len(vals))
     except ValueError:
-        i = _first_bad(vals, lambda v: (empty_nan and v == "") or _is_float(v))
-        i = max(i, 0)
+        i = max(_first_bad(vals, lambda v: (empty_nan and v == "") or _is_float(v)), 0)
         raise t.error(i, column, f"not a number: {vals[i]!r}") from None
-    bad = ~np.isfinite(out)
-    if empty_nan:
-        bad &= ~empty
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise t.error(i, column, f"not a finite number: {vals[i]!r}")
+    for i in np.flatnonzero(~np.isfinite(out)).tolist():
+        if vals[i] != "":  # "nan", "inf" in the file: not a usable number
+            raise t.error(i, column, f"not a finite number: {vals[i]!r}")
     _check_range(t, column, out, vals, lo, hi, None)
     return out
 
 
-def _check_range(t, column, arr, vals, lo, hi, allowed):
+def _check_range(t, column, arr, vals, lo, hi, allowed, present=None):
     bad = np.zeros(arr.shape, dtype=bool)
+    if present is not None:  # only present values are checked
+        arr = np.where(present, arr, lo if lo is not None else (hi if hi is not None else 0))
     if lo is not None:
         bad |= arr < lo
     if hi is not None:
@@ -170,6 +170,8 @@ def _check_range(t, column, arr, vals, lo, hi, allowed):
         raise t.error(i, column, f"{vals[i]} is out of range {rng}")
     if allowed is not None:
         bad = ~np.isin(arr, np.asarray(list(allowed)))
+        if present is not None:
+            bad &= present
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise t.error(i, column, f"{vals[i]} is not one of {sorted(allowed)}")
