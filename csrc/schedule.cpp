@@ -217,8 +217,10 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
         bal_of.clear();
         int64_t processed = 0;
         const int64_t to_find = std::max<int64_t>(in.num_to_find, 1);
-        for (int32_t k = 0; k < N; ++k) {
-            int32_t node = in.order[(start + k) % N];
+        const int32_t M = in.num_order;
+        for (int32_t k = 0; k < M; ++k) {
+            // findNodesThatPassFilters: nodes[(nextStartNodeIndex + i) % len(nodes)]
+            int32_t node = in.order[(start + k) % M];
             ++processed;
             if (ex) ex->evaluated[node] = 1;
             if (pre[node] >= 0) continue;
@@ -259,6 +261,7 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             bal_of.push_back(bs);
             if (static_cast<int64_t>(feasible.size()) >= to_find) break;
         }
+        // nextStartNodeIndex = (nextStartNodeIndex + processedNodes) % len(allNodes)
         if (N > 0) start = (start + processed) % N;
         out.feasible_count[p] = static_cast<int64_t>(feasible.size());
 
@@ -266,7 +269,8 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             // Diagnosis: one status per node; count each reason once per node.
             std::fill(fail_counts.begin(), fail_counts.end(), 0);
             static_hist.clear();
-            for (int32_t node = 0; node < N; ++node) {
+            for (int32_t k = 0; k < M; ++k) {
+                const int32_t node = in.order[k];
                 if (pre[node] >= 0) {
                     static_hist.push_back(pre[node]);
                     continue;
@@ -394,7 +398,8 @@ void validate_batch(const BatchInput& in) {
         fail("node columns: fewer rows than resources");
     if (nc.allocatable.stride < nc.n || nc.requested.stride < nc.n || nc.nonzero.stride < nc.n)
         fail("node columns: fewer columns than nodes");
-    for (int32_t i = 0; i < nc.n; ++i)
+    if (in.num_order < 0 || in.num_order > nc.n) fail("node order: more entries than nodes");
+    for (int32_t i = 0; i < in.num_order; ++i)
         if (in.order[i] < 0 || in.order[i] >= nc.n) fail("node order: index out of range");
     if (in.pre_reason.rows < in.num_static || in.post_reason.rows < in.num_static) fail("static classes: reason rows");
     if (in.num_static > 0 && (in.pre_reason.stride < nc.n || in.post_reason.stride < nc.n))

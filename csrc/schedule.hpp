@@ -44,7 +44,8 @@ struct StaticScoreMeta {
 
 struct BatchInput {
     NodeColumns nodes;
-    const int32_t* order = nullptr;     // node visiting order (upstream node-tree order), n entries
+    const int32_t* order = nullptr;     // nodes to visit, in upstream node-tree order: all n nodes, or the
+    int32_t num_order = 0;              // PreFilterResult's subset (num_order <= n)
     int64_t num_to_find = 0;            // numFeasibleNodesToFind
     int64_t start_index = 0;            // nextStartNodeIndex
     uint64_t rng_state = 0;

@@ -23,10 +23,13 @@ from .framework.profile import Profile, Profiles
 from .framework.static import StaticEvaluator
 from .framework.status import SUCCESS, Status
 from .objects.pod import PodInfo, parse_pod
+from .plugins import node_affinity
 
 FIT = "NodeResourcesFit"
 BALANCED = "NodeResourcesBalancedAllocation"
 _STRATEGIES = {"LeastAllocated": 0, "MostAllocated": 1, "RequestedToCapacityRatio": 2}
+#: Status upstream gives nodes left out by a PreFilterResult (findNodesThatFitPod).
+ABSENT_REASON = "node(s) didn't satisfy plugin(s) [NodeAffinity]"
 _MAX_CUSTOM_PRIORITY_SCORE = 10
 _MAX_NODE_SCORE = 100
 
@@ -78,6 +81,7 @@ class Scheduler:
         self.rng_state = int(seed) & 0xFFFFFFFFFFFFFFFF
         self.start_index = 0
         self._evaluators: dict = {}
+        self._order = None
 
     # ------------------------------------------------------------------ helpers
     def _evaluator(self, profile: Profile) -> StaticEvaluator:
@@ -86,9 +90,32 @@ class Scheduler:
             ev = self._evaluators[profile.scheduler_name] = StaticEvaluator(self.cluster, profile)
         return ev
 
-    def _num_to_find(self, profile: Profile) -> int:
+    def _node_order(self) -> np.ndarray:
+        c = self.cluster
+        if self._order is None or self._order[0] != c.node_version:
+            self._order = (c.node_version, c.node_order())
+        return self._order[1]
+
+    def _num_to_find(self, profile: Profile, num_nodes: int) -> int:
+        if not profile.scores:  # findNodesThatPassFilters: nothing to score, the first feasible node will do
+            return 1
         pct = self.percentage_override if self.percentage_override is not None else profile.percentage_of_nodes_to_score
-        return _core.num_feasible_nodes_to_find(self.cluster.nodes.n, int(pct or 0))
+        return _core.num_feasible_nodes_to_find(num_nodes, int(pct or 0))
+
+    def _prefilter(self, pi: PodInfo, profile: Profile):
+        """PreFilter results the static evaluation cannot express: (rejecting Status or None,
+        restricted node order or None). NodeAffinity's PreFilterResult (metadata.name matchFields)
+        limits the nodes the pod is filtered on."""
+        if "NodeAffinity" not in profile.resolved.pre_filter or pi.required_affinity is None:
+            return None, None
+        st, names = node_affinity.pre_filter_result(pi, profile.args("NodeAffinity"))
+        if st is not None and st.code in ("Unschedulable", "UnschedulableAndUnresolvable"):
+            return st, None
+        if names is None:
+            return None, None
+        order = self._node_order()
+        keep = np.array([self.cluster.nodes.names[i] in names for i in order.tolist()], dtype=bool)
+        return None, np.ascontiguousarray(order[keep]) if len(order) else order
 
     def _fit_config(self, profile: Profile) -> dict:
         c = self.cluster
@@ -135,7 +162,7 @@ class Scheduler:
         return None
 
     def _run(self, profile: Profile, infos: list, rows: np.ndarray, dry_run: bool, explain: bool,
-             classes: Optional[list] = None):
+             classes: Optional[list] = None, order: Optional[np.ndarray] = None):
         c = self.cluster
         ev = self._evaluator(profile)
         R = len(c.resources)
@@ -162,9 +189,11 @@ class Scheduler:
         pod_nz = np.ascontiguousarray(c.pods._nonzero[:, rows].T)
         equiv = self._equivalence(pod_class, pod_req, pod_nz) if (self.equivalence_cache and not explain) \
             else np.zeros(0, np.int32)
+        if order is None:
+            order = self._node_order()
         res = _core.run_batch(
-            c.nodes._allocatable, c.nodes._requested, c.nodes._nonzero_requested, n, R, c.node_order(),
-            self._num_to_find(profile), self.start_index, self.rng_state, np.ascontiguousarray(pre),
+            c.nodes._allocatable, c.nodes._requested, c.nodes._nonzero_requested, n, R, order,
+            self._num_to_find(profile, len(order)), self.start_index, self.rng_state, np.ascontiguousarray(pre),
             np.ascontiguousarray(post), norm, wts, scores.reshape(S, K, n), np.ascontiguousarray(active),
             pod_class, equiv, pod_req, pod_nz, dry_run, self._fit_config(profile), self._balanced_config(profile),
             len(ev.reasons), explain)
@@ -193,13 +222,18 @@ class Scheduler:
             return "Too many pods"
         return f"Insufficient {self.cluster.resources.values[k - 1]}"
 
-    def _message(self, ev: StaticEvaluator, failures: Iterable) -> str:
+    def _message(self, ev: StaticEvaluator, failures: Iterable, absent: int = 0) -> str:
         hist: dict = {}
         base = len(ev.reasons)
         for rid, cnt in failures:
             reason = ev.reasons[rid][2] if rid < base else self._fit_reason(base, rid)
             hist[reason] = hist.get(reason, 0) + cnt
+        if absent:
+            hist[ABSENT_REASON] = hist.get(ABSENT_REASON, 0) + absent
         return messages.message_from_counts(self.cluster.nodes.n, hist)
+
+    def _prefilter_message(self, st: Status) -> str:
+        return messages.message_from_counts(self.cluster.nodes.n, {}, pre_filter_msg=", ".join(st.reasons))
 
     # ------------------------------------------------------------------ API
     def explain(self, pod: Any) -> Explanation:
@@ -213,21 +247,25 @@ class Scheduler:
         unsupported = self._unsupported(pi, profile)
         if unsupported:
             return Explanation(pi.key, {}, {}, {}, None, unsupported)
+        reject, order = self._prefilter(pi, profile)
+        if reject is not None:
+            return Explanation(pi.key, {name: reject for name in c.nodes.names}, {}, {}, None,
+                               self._prefilter_message(reject), self._warnings(pi, profile))
         # A pod not in the cluster gets a scratch row (removed again below): same kernels as schedule().
         added = pi.key not in c.pods.index
         if added:
             c._add_pods([_as_pending(pi)])
         try:
             row = c.pods.index[pi.key]
-            res, ev = self._run(profile, [pi], np.array([row], np.intp), dry_run=True, explain=True)
-            return self._build_explanation(pi, profile, ev, res)
+            res, ev = self._run(profile, [pi], np.array([row], np.intp), dry_run=True, explain=True, order=order)
+            return self._build_explanation(pi, profile, ev, res, order)
         finally:
             if added:
                 saved = c.version
                 c.remove_pod(pi.key)
                 c.version = saved
 
-    def _build_explanation(self, pi, profile, ev, res) -> Explanation:
+    def _build_explanation(self, pi, profile, ev, res, order=None) -> Explanation:
         c = self.cluster
         n = c.nodes.n
         R = len(c.resources)
@@ -271,11 +309,18 @@ class Scheduler:
                     d[p] = v
             scores[names[node]] = d
             totals[names[node]] = int(res["totals"][i])
+        absent = 0
+        if order is not None:
+            absent = n - len(order)
+            kept = set(order.tolist())
+            for i in range(n):
+                if i not in kept:
+                    statuses[names[i]] = Status("UnschedulableAndUnresolvable", "", (ABSENT_REASON,))
         chosen = int(res["chosen"][0])
         message = None
         if chosen < 0:
             f = res["failures"].reshape(-1, 3)
-            message = self._message(ev, [(int(r), int(k)) for _, r, k in f])
+            message = self._message(ev, [(int(r), int(k)) for _, r, k in f], absent)
         warnings = self._warnings(pi, profile)
         return Explanation(pi.key, statuses, scores, totals, names[chosen] if chosen >= 0 else None, message,
                            warnings)
@@ -344,19 +389,26 @@ class Scheduler:
             if profile is not run_profile:
                 flush()
                 run_profile = profile
-            if self._evaluator(profile).needs_singleton(pi):
+            reject, order = self._prefilter(pi, profile) if pi.required_affinity is not None else (None, None)
+            if reject is not None:
                 flush()
-                self._schedule_run(profile, [j], results, rows)
+                results[j] = Placement(pi.key, None, self._prefilter_message(reject))
+                continue
+            if order is not None or self._evaluator(profile).needs_singleton(pi):
+                flush()
+                self._schedule_run(profile, [j], results, rows, order)
                 continue
             run.append(j)
         flush()
         return results
 
-    def _schedule_run(self, profile: Profile, idx: list, results: list, rows: list) -> None:
+    def _schedule_run(self, profile: Profile, idx: list, results: list, rows: list,
+                      order: Optional[np.ndarray] = None) -> None:
         c = self.cluster
         prow = np.array([rows[j] for j in idx], np.intp)
         infos = [c.pods.infos[r] for r in prow]
-        res, ev = self._run(profile, infos, prow, dry_run=False, explain=False)
+        res, ev = self._run(profile, infos, prow, dry_run=False, explain=False, order=order)
+        absent = c.nodes.n - len(order) if order is not None else 0
         self.start_index = int(res["start_index"])
         self.rng_state = int(res["rng_state"])
         chosen = res["chosen"]
@@ -374,7 +426,7 @@ class Scheduler:
             if chosen[t] >= 0:
                 results[j] = Placement(key, names[chosen[t]])
             else:
-                results[j] = Placement(key, None, self._message(ev, fails.get(t, [])))
+                results[j] = Placement(key, None, self._message(ev, fails.get(t, []), absent))
 
     def _pod_info(self, pod: Any) -> PodInfo:
         c = self.cluster

@@ -135,3 +135,46 @@ def test_cli_explain_and_schedule(capsys):
     assert "pods placed" in text and "0/8 nodes are available:" in text
     assert main(["explain", "--cluster", cluster, "--pod", "/nonexistent.yaml"]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def _name_affinity(*terms):
+    return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": list(t)}]} for t in terms]}}}
+
+
+def test_prefilter_result_restricts_nodes():
+    # schedule_one.go findNodesThatFitPod: only PreFilterResult nodes are filtered; the others get
+    # "node(s) didn't satisfy plugin(s) [NodeAffinity]".
+    c = ks.Cluster.from_objects(nodes=[node("a"), node("b", cpu="1"), node("c")])
+    s = ks.Scheduler(c)
+    ex = s.explain(pod("p", cpu="2", affinity=_name_affinity(["b"])))
+    assert ex.selected is None
+    assert ex.filter["a"].reasons == ("node(s) didn't satisfy plugin(s) [NodeAffinity]",)
+    assert ex.filter["b"].reasons == ("Insufficient cpu",)
+    assert ex.message == ("0/3 nodes are available: 1 Insufficient cpu, "
+                          "2 node(s) didn't satisfy plugin(s) [NodeAffinity].")
+    (r,) = s.schedule([pod("q", affinity=_name_affinity(["b"], ["c"]))])
+    assert r.node in ("b", "c")
+
+
+def test_prefilter_rejection_message():
+    c = ks.Cluster.from_objects(nodes=[node("a"), node("b")])
+    p = pod("p", affinity={"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["a"]},
+                         {"key": "metadata.name", "operator": "In", "values": ["b"]}]}]}}})
+    s = ks.Scheduler(c)
+    ex = s.explain(p)
+    assert ex.message == "0/2 nodes are available: pod affinity terms conflict."
+    assert {st.code for st in ex.filter.values()} == {"UnschedulableAndUnresolvable"}
+    (r,) = s.schedule([p])
+    assert r.node is None and r.message == ex.message
+
+
+def test_profile_without_score_plugins_takes_first_feasible_node():
+    # findNodesThatPassFilters: no score plugins => numNodesToFind = 1, the first feasible node in
+    # visiting order from the rotating start index.
+    cfg = {**CFG, "profiles": [{"plugins": {"score": {"disabled": [{"name": "*"}]}}}]}
+    c = ks.Cluster.from_objects(nodes=[node(f"n{i}") for i in range(4)])
+    s = ks.Scheduler(c, Profiles.from_config(cfg))
+    assert [r.node for r in s.schedule([pod(f"p{i}", cpu="100m") for i in range(6)])] == \
+        ["n0", "n1", "n2", "n3", "n0", "n1"]

@@ -46,8 +46,9 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
     in.nodes.allocatable = mat<const int64_t>(allocatable, "allocatable");
     in.nodes.requested = mat<int64_t>(requested, "requested", !dry_run);
     in.nodes.nonzero = mat<int64_t>(nonzero, "nonzero", !dry_run);
-    if (order.ndim() != 1 || order.shape(0) != n) throw std::invalid_argument("order: expected n entries");
+    if (order.ndim() != 1 || order.shape(0) > n) throw std::invalid_argument("order: expected at most n entries");
     in.order = order.data();
+    in.num_order = static_cast<int32_t>(order.shape(0));
     in.num_to_find = num_to_find;
     in.start_index = n > 0 ? ((start_index % n) + n) % n : 0;
     in.rng_state = rng_state;

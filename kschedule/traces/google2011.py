@@ -128,7 +128,9 @@ def load_google2011_tasks(paths, *, machine_cpu_cores, machine_memory_bytes) -> 
     for p in _paths(paths):
         t = read_table(p, header=False, names=TASK_EVENTS)
         time = int_column(t, "time", lo=0)
-        int_column(t, "missing_info", empty=0, allowed=(0, 1))
+        # 0 SNAPSHOT_BUT_NO_TRANSITION, 1 NO_SNAPSHOT_OR_TRANSITION, 2 EXISTS_BUT_NO_CREATION (synthesised
+        # records; kept, their fields are as good as any other record's).
+        int_column(t, "missing_info", empty=-1, allowed=(0, 1, 2))
         job = int_column(t, "job_id", lo=0)
         idx = int_column(t, "task_index", lo=0)
         mach = int_column(t, "machine_id", empty=-1, lo=0)
