@@ -40,6 +40,8 @@ def cmd_explain(args) -> int:
     profiles = _profiles(args)
     pods = _load_pods(args.pod)
     sched = Scheduler(cluster, profiles, seed=args.seed, percentage_of_nodes_to_score=args.percentage)
+    if args.output == "table":
+        _print_unimplemented(profiles)
     out = []
     for pod in pods:
         ex = sched.explain(pod)
@@ -72,12 +74,22 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def _print_unimplemented(profiles) -> None:
+    for p in profiles.list:
+        if p.unimplemented:
+            print(f"profile {p.scheduler_name}: not implemented by kschedule yet (pods that need them are "
+                  f"reported, not placed): {', '.join(p.unimplemented)}")
+    print()
+
+
 def cmd_schedule(args) -> int:
     from .cluster import Cluster
     from .scheduler import Scheduler
     cluster = Cluster.load(args.cluster)
     pods = _load_pods(args.pods)
     sched = Scheduler(cluster, _profiles(args), seed=args.seed, percentage_of_nodes_to_score=args.percentage)
+    if args.output == "table":
+        _print_unimplemented(sched.profiles)
     results = sched.schedule(pods)
     if args.output == "json":
         print(json.dumps([{"pod": r.pod, "node": r.node, "message": r.message} for r in results], indent=2))
