@@ -91,6 +91,105 @@ def _parse_pod(obj: Any) -> PodInfo:
     status = obj.get("status")
     status = expect_mapping(status, "status") if status is not None else {}
     node_name = expect_str(spec.get("nodeName"), "spec.nodeName")
+    key = _spec_key(spec, status)
+    info = _SPEC_CACHE.get(key) if key is not None else None
+    if info is None:
+        info = _parse_spec(obj, spec)
+        if key is not None:
+            if len(_SPEC_CACHE) >= _SPEC_CACHE_MAX:
+                _SPEC_CACHE.clear()
+            _SPEC_CACHE[key] = info
+    (scheduler_name, prio, pcn, requests, nonzero, tolerations, required, preferred, host_ports, images,
+     num_containers, needs) = info
+    phase = status.get("phase") or ""
+    nominated = status.get("nominatedNodeName") or ""
+    return PodInfo(
+        namespace=namespace, name=name, node_name=node_name, scheduler_name=scheduler_name, priority=prio,
+        priority_class_name=pcn, labels=labels, owner=owner, phase=phase if isinstance(phase, str) else "",
+        requests=requests, nonzero=nonzero, tolerations=tolerations, required_affinity=required,
+        preferred_terms=preferred, host_ports=host_ports, images=images,
+        num_containers=num_containers, needs_plugins=needs,
+        nominated_node_name=nominated if isinstance(nominated, str) else "", obj=obj,
+    )
+
+
+# Pods of one template (Deployment replicas, a kubectl dump) share every field the parser below reads
+# from the spec; parsing it once per distinct content is most of the loading speed. The key holds
+# exactly the fields _parse_spec (and the requests helper) read, nothing per-pod (names, volumes'
+# names, container IDs), so equal keys give equal results.
+_SPEC_CACHE: dict = {}
+_SPEC_CACHE_MAX = 200_000
+_SPEC_FIELDS = ("overhead", "resources", "tolerations", "nodeSelector", "affinity", "topologySpreadConstraints",
+                "resourceClaims")
+
+
+def _spec_key(spec: Mapping, status: Mapping):
+    parts = [spec.get("schedulerName"), spec.get("priority"), spec.get("priorityClassName")]
+    for group in ("initContainers", "containers"):
+        cs = spec.get(group)
+        if cs is None:
+            parts.append(None)
+            continue
+        if type(cs) is not list:
+            return None
+        for c in cs:
+            if type(c) is not dict:
+                return None
+            parts.append((c.get("name"), repr(c.get("resources")), repr(c.get("ports")), repr(c.get("image")),
+                          c.get("restartPolicy")))
+        parts.append(group)
+    for f in _SPEC_FIELDS:
+        parts.append(repr(spec.get(f)))
+    vols = spec.get("volumes")
+    if vols:
+        if type(vols) is not list or any(type(v) is not dict for v in vols):
+            return None
+        parts.append(tuple(bool(v.get("persistentVolumeClaim") or v.get("ephemeral")) for v in vols))
+    if status:
+        for k in ("containerStatuses", "initContainerStatuses"):
+            sts = status.get(k)
+            if sts:
+                if type(sts) is not list or any(type(x) is not dict for x in sts):
+                    return None
+                parts.append((k,) + tuple((x.get("name"), repr(x.get("resources")), repr(x.get("allocatedResources")))
+                                          for x in sts))
+        conds = status.get("conditions")
+        if conds:
+            if type(conds) is not list or any(type(x) is not dict for x in conds):
+                return None
+            parts.append(tuple(repr(x) for x in conds if x.get("type") == "PodResizePending"))
+    try:
+        return tuple(parts)
+    except TypeError:
+        return None
+
+
+_TOLERATIONS_CACHE: dict = {}
+
+
+def _parse_tolerations(raw_tols) -> tuple:
+    # Nearly every pod carries the same admission-added tolerations (not-ready/unreachable NoExecute):
+    # validate and parse each distinct list once.
+    key = repr(raw_tols)
+    hit = _TOLERATIONS_CACHE.get(key)
+    if hit is not None:
+        return hit
+    raw_tols = expect_list(raw_tols, "spec.tolerations")
+    validate_tolerations(raw_tols, "spec.tolerations")
+    tols = []
+    for i, t in enumerate(raw_tols):
+        try:
+            tols.append(parse_toleration(t))
+        except FieldError as e:
+            raise e.prefixed(f"spec.tolerations[{i}]") from None
+    out = tuple(tols)
+    if len(_TOLERATIONS_CACHE) >= _SPEC_CACHE_MAX:
+        _TOLERATIONS_CACHE.clear()
+    _TOLERATIONS_CACHE[key] = out
+    return out
+
+
+def _parse_spec(obj: Mapping, spec: Mapping) -> tuple:
     scheduler_name = expect_str(spec.get("schedulerName"), "spec.schedulerName") or DEFAULT_SCHEDULER_NAME
     prio = spec.get("priority")
     if prio is not None:
@@ -133,15 +232,7 @@ def _parse_pod(obj: Any) -> PodInfo:
     tolerations = ()
     raw_tols = spec.get("tolerations")
     if raw_tols:
-        raw_tols = expect_list(raw_tols, "spec.tolerations")
-        validate_tolerations(raw_tols, "spec.tolerations")
-        tols = []
-        for i, t in enumerate(raw_tols):
-            try:
-                tols.append(parse_toleration(t))
-            except FieldError as e:
-                raise e.prefixed(f"spec.tolerations[{i}]") from None
-        tolerations = tuple(tols)
+        tolerations = _parse_tolerations(raw_tols)
 
     required = None
     preferred = ()
@@ -184,13 +275,5 @@ def _parse_pod(obj: Any) -> PodInfo:
     if spec.get("resourceClaims"):
         needs.append(FEATURE_PLUGINS["resourceClaims"])
 
-    phase = status.get("phase") or ""
-    nominated = status.get("nominatedNodeName") or ""
-    return PodInfo(
-        namespace=namespace, name=name, node_name=node_name, scheduler_name=scheduler_name, priority=prio,
-        priority_class_name=pcn, labels=labels, owner=owner, phase=phase if isinstance(phase, str) else "",
-        requests=requests, nonzero=nonzero, tolerations=tolerations, required_affinity=required,
-        preferred_terms=preferred, host_ports=tuple(host_ports), images=tuple(images),
-        num_containers=len(init) + len(containers), needs_plugins=tuple(dict.fromkeys(needs)),
-        nominated_node_name=nominated if isinstance(nominated, str) else "", obj=obj,
-    )
+    return (scheduler_name, prio, pcn, requests, nonzero, tolerations, required, preferred, tuple(host_ports),
+            tuple(images), len(init) + len(containers), tuple(dict.fromkeys(needs)))
