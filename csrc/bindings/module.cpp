@@ -9,10 +9,12 @@ namespace py = pybind11;
 
 void bind_status(py::module_& m);
 void bind_schedule(py::module_& m);
+void bind_gpu(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "kschedule C++ core";
     m.attr("build_info") = py::module_::import("json").attr("loads")(KSCHEDULE_BUILD_INFO);
     bind_status(m);
     bind_schedule(m);
+    bind_gpu(m);
 }

@@ -516,8 +516,9 @@ def random_prescore(feasible: Sequence[GpuNode], rng: _random.Random) -> str:
 
 def score_random(node: GpuNode, pod: PodShape, ctx: PolicyContext) -> tuple:
     """random_score.go Score: 100 for the PreScore node, else 0; GPUs by gpusel "random"."""
+    # The score draws nothing: the GPUs are drawn once, at Reserve (schedule_one).
     s = MAX_NODE_SCORE if node.name == ctx.random_node else 0
-    return s, select_devices_random(node, pod, ctx.rng) if s else ()
+    return s, ()
 
 
 def score_dot_product(node: GpuNode, pod: PodShape, ctx: PolicyContext) -> tuple:
@@ -610,9 +611,31 @@ def score_fgd(node: GpuNode, pod: PodShape, ctx: PolicyContext) -> tuple:
     return _fgd(node, pod, ctx.typical)
 
 
+def score_default(node: GpuNode, pod: PodShape, ctx: PolicyContext) -> tuple:
+    """kschedule's "default" policy: the Kubernetes default profile's node-local scores on CPU and memory
+    (NodeResourcesFit LeastAllocated + NodeResourcesBalancedAllocation, weight 1 each; the other default
+    scores are equal on every node of a trace cluster) with gpusel "best". Requests are the pod's
+    (openb pods always set cpu and memory, so the non-zero defaults never apply)."""
+    alloc = [node.cpu_milli_total, node.memory_mib_total]
+    req = [node.cpu_milli_total - node.cpu_milli_free + pod.cpu_milli,
+           node.memory_mib_total - node.memory_mib_free + pod.memory_mib]
+    least = wsum = 0
+    fr = []
+    for a, r in zip(alloc, req):
+        if a == 0:
+            continue
+        least += 0 if r > a else go_div((a - r) * MAX_NODE_SCORE, a)
+        wsum += 1
+        fr.append(min(1.0, float(r) / float(a)))
+    fit = go_div(least, wsum) if wsum else 0
+    sd = abs((fr[0] - fr[1]) / 2) if len(fr) == 2 else 0.0
+    bal = 0 if (pod.cpu_milli == 0 and pod.memory_mib == 0) else int((1 - sd) * float(MAX_NODE_SCORE))
+    return fit + bal, select_devices_best(node, pod)
+
+
 _SCORERS: dict = {
     "Random": score_random, "DotProduct": score_dot_product, "GpuClustering": score_gpu_clustering,
-    "GpuPacking": score_gpu_packing, "BestFit": score_best_fit, "FGD": score_fgd,
+    "GpuPacking": score_gpu_packing, "BestFit": score_best_fit, "FGD": score_fgd, "default": score_default,
 }
 
 
