@@ -308,6 +308,18 @@ void bind(Nodes& nd, int32_t node, const Shape& s, int64_t mem, uint32_t devices
 
 }  // namespace
 
+double cluster_frag(const Nodes& nd, const Typical& t, double* frag, uint32_t* frag_epoch) {
+    double total = 0;
+    for (int32_t i = 0; i < nd.n; ++i) {
+        if (frag_epoch[i] != nd.epoch[i]) {
+            frag[i] = node_frag(nd, i, t, nd.cpu_free[i], free_of(nd, i));
+            frag_epoch[i] = nd.epoch[i];
+        }
+        total += frag[i];
+    }
+    return total;
+}
+
 void release(Nodes& nd, int32_t node, const Shape& s, int64_t mem, uint32_t devices) {
     nd.cpu_free[node] += s.cpu;
     nd.mem_free[node] += mem;

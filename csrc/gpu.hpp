@@ -94,6 +94,9 @@ void replay(Policy p, Nodes& nd, const std::vector<Shape>& shapes, const Pods& p
             const int32_t* order, SplitMix64& rng, ScoreCache& cache, double* frag, uint32_t* frag_epoch,
             ReplayOut& out);
 
+// Brings every node's cached F up to date (entries whose epoch differs) and returns their sum.
+double cluster_frag(const Nodes& nd, const Typical& t, double* frag, uint32_t* frag_epoch);
+
 // Frees a departed pod's resources (bumps the node epoch).
 void release(Nodes& nd, int32_t node, const Shape& s, int64_t mem_mib, uint32_t devices);
 

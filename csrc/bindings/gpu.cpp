@@ -144,6 +144,29 @@ void bind_gpu(py::module_& m) {
         r["rng_state"] = rng.state;
         return r;
     });
+    m.def("gpu_fits_node", [](py::dict nodes, py::dict shapes, py::array_t<int32_t, py::array::c_style> shape,
+                              py::array_t<int64_t, py::array::c_style> mem, int32_t node) {
+        Nodes nd = nodes_from(nodes);
+        std::vector<Shape> sh = shapes_from(shapes, "");
+        if (node < 0 || node >= nd.n) throw std::invalid_argument("node out of range");
+        if (shape.ndim() != 1 || mem.ndim() != 1 || shape.shape(0) != mem.shape(0))
+            throw std::invalid_argument("shape and mem: one entry per pod");
+        py::array_t<uint8_t> out(shape.shape(0));
+        auto* o = out.mutable_data();
+        for (py::ssize_t i = 0; i < shape.shape(0); ++i) {
+            int32_t s_id = shape.data()[i];
+            if (s_id < 0 || s_id >= static_cast<int32_t>(sh.size())) throw std::invalid_argument("shape out of range");
+            o[i] = fits(nd, node, sh[s_id], mem.data()[i]);
+        }
+        return out;
+    });
+    m.def("gpu_cluster_frag", [](py::dict nodes, py::dict typ, py::dict cache) {
+        Nodes nd = nodes_from(nodes);
+        Typical t = typical_from(typ);
+        double* frag = column<double>(cache, "frag", nd.n);
+        uint32_t* frag_epoch = column<uint32_t>(cache, "frag_epoch", nd.n);
+        return cluster_frag(nd, t, frag, frag_epoch);
+    });
     m.def("gpu_release", [](py::dict nodes, py::dict shapes, int32_t shape, int32_t node, int64_t mem, uint32_t devices) {
         Nodes nd = nodes_from(nodes);
         std::vector<Shape> sh = shapes_from(shapes, "");

@@ -1,0 +1,6 @@
+"""Simulation: a discrete-event engine and trace replays (timeline mode with arrivals and departures;
+the FGD paper's arrival-only mode lives in :mod:`kschedule.gpu.replay`)."""
+from .engine import Engine, Event
+from .timeline import GpuTimeline, TimelineResult, timeline_replay
+
+__all__ = ["Engine", "Event", "GpuTimeline", "TimelineResult", "timeline_replay"]
