@@ -124,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(s)
     s.add_argument("--pods", required=True, help="pods to schedule (YAML/JSON, kind: List)")
     s.set_defaults(func=cmd_schedule)
+    from .replay_cli import add_replay_parser
+    add_replay_parser(sub)
     v = sub.add_parser("version", help="print versions")
     v.set_defaults(func=lambda a: print(f"kschedule {__version__} (Kubernetes {KUBERNETES_VERSION})") or 0)
     return p

@@ -56,6 +56,7 @@ class StaticEvaluator:
         self._reason_ids: dict = {}
         self.score_plugins = [(n, w) for n, w in profile.scores if n not in DYNAMIC]
         self.cache: dict = {}
+        self._req_cache: dict = {}  # Requirement -> node mask (valid for this node set)
         self._node_ports = "NodePorts" in profile.filters
         self._has_python_plugins = any(profile.python_plugin(n) for n in profile.plugins)
 
@@ -189,14 +190,69 @@ class StaticEvaluator:
         out = np.full(n, -1, np.int32)
         r_added = self.reason_id("NodeAffinity", UNRESOLVABLE, "node(s) didn't match scheduler-enforced node affinity")
         r_pod = self.reason_id("NodeAffinity", UNRESOLVABLE, "node(s) didn't match Pod's node affinity/selector")
-        infos, names = c.nodes.infos, c.nodes.names
-        for i in range(n):
-            labels = infos[i].labels
-            if added is not None and not added.matches(labels, names[i]):
-                out[i] = r_added
-            elif req is not None and not req.matches(labels, names[i]):
-                out[i] = r_pod
+        if req is not None:
+            ok = np.ones(n, bool)
+            for k, v in req.node_selector_labels:
+                ok &= self._label_equals(k, v)
+            if req.node_selector is not None:
+                ok &= self._selector_mask(req.node_selector)
+            out[~ok] = r_pod
+        if added is not None:
+            out[~self._selector_mask(added)] = r_added  # checked first upstream: it wins
         return out
+
+    # -- vectorised selector matching over the label columns -------------------------------------
+    # Each requirement is evaluated once per distinct label value of its key (with the reference
+    # Requirement.matches, so the semantics are the object model's), then looked up per node.
+    def _label_row(self, key: str) -> np.ndarray:
+        c = self.cluster
+        k = c.labels.keys.get(key)
+        if k < 0 or k >= c.nodes.K:
+            return np.full(c.nodes.n, -1, np.int32)
+        return c.nodes.label_values[k]
+
+    def _label_equals(self, key: str, value: str) -> np.ndarray:
+        c = self.cluster
+        k = c.labels.keys.get(key)
+        if k < 0 or k >= c.nodes.K:
+            return np.zeros(c.nodes.n, bool)
+        v = c.labels.values[k].get(value)
+        return c.nodes.label_values[k] == v if v >= 0 else np.zeros(c.nodes.n, bool)
+
+    def _requirement_mask(self, r) -> np.ndarray:
+        hit = self._req_cache.get(r)
+        if hit is not None:
+            return hit
+        c = self.cluster
+        k = c.labels.keys.get(r.key)
+        values = c.labels.values[k].values if k >= 0 else []
+        lookup = np.empty(len(values) + 1, bool)  # [0]: key absent, [1 + id]: value id
+        lookup[0] = r.matches({})
+        for i, v in enumerate(values):
+            lookup[i + 1] = r.matches({r.key: v})
+        mask = lookup[self._label_row(r.key) + 1]
+        self._req_cache[r] = mask
+        return mask
+
+    def _selector_mask(self, sel) -> np.ndarray:
+        c = self.cluster
+        n = c.nodes.n
+        any_term = np.zeros(n, bool)
+        names = None
+        for term in sel.terms:
+            if term.parse_errors or (not term.match_expressions and not term.match_fields):
+                continue
+            ok = np.ones(n, bool)
+            for r in term.match_expressions:
+                ok &= self._requirement_mask(r)
+            if term.match_fields:
+                if names is None:
+                    names = np.asarray(c.nodes.names, dtype=object)
+                for r in term.match_fields:
+                    ok &= np.fromiter((r.matches_field(x) for x in names), bool, n) \
+                        if r.key == "metadata.name" else np.zeros(n, bool)
+            any_term |= ok
+        return any_term
 
     def _score(self, plugin: str, pod) -> Optional[np.ndarray]:
         c = self.cluster
@@ -218,10 +274,8 @@ class StaticEvaluator:
             if not terms:
                 return None
             out = np.zeros(n, np.int64)
-            infos, names = c.nodes.infos, c.nodes.names
-            for i in range(n):
-                labels = infos[i].labels
-                out[i] = sum(t.weight for t in terms if t.matches(labels, names[i]))
+            for t in terms:
+                out += np.where(self._selector_mask(_OneTerm((t.term,))), t.weight, 0)
             return out
         if plugin == "ImageLocality":
             return self._image_scores(pod)
@@ -254,6 +308,13 @@ class StaticEvaluator:
             return np.zeros(n, np.int64)
         clamped = np.clip(sums, IMAGE_MIN_THRESHOLD, max_t)
         return 100 * (clamped - IMAGE_MIN_THRESHOLD) // (max_t - IMAGE_MIN_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class _OneTerm:
+    """A preferred term's NodeSelectorTerm viewed as a one-term selector."""
+
+    terms: tuple
 
 
 def _ports_conflict(want, used) -> bool:
