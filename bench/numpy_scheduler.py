@@ -39,6 +39,8 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
+from kschedule.framework.reference import SplitMix64 as _RefSplitMix64
+
 from kschedule import _core
 from kschedule.cluster import zone_key
 from kschedule.config.defaults import new_default_args
@@ -58,25 +60,11 @@ BALANCED = balanced_allocation.NAME
 MODULES = {m.NAME: m for m in (node_unschedulable, node_name, taint_toleration, node_affinity, node_ports,
                                noderesources_fit, balanced_allocation, image_locality)}
 NORMALIZED = (taint_toleration.NAME, node_affinity.NAME)
-_MASK = 0xFFFFFFFFFFFFFFFF
 _GAMMA = 0x9E3779B97F4A7C15
 
 
-class SplitMix64:
-    """``csrc/rng.hpp`` bit for bit: ``below(n) = next() % n``."""
-
-    def __init__(self, state: int = 0):
-        self.state = int(state) & _MASK
-
-    def next(self) -> int:
-        self.state = (self.state + _GAMMA) & _MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
-
-    def below(self, n: int) -> int:
-        return self.next() % n
+class SplitMix64(_RefSplitMix64):
+    """The core's generator (kschedule.framework.reference.SplitMix64) plus a vectorised draw."""
 
     def next_many(self, m: int) -> np.ndarray:
         """The next ``m`` outputs at once (uint64 array; numpy integer arrays wrap around silently)."""
