@@ -44,13 +44,13 @@ do not mutate them afterwards.
 """
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
 
 from .errors import FieldError, InvalidObject
+from .gcpause import without_gc
 from .interning import Interner, LabelInterner
 from .objects.load import load_objects
 from .objects.meta import object_name
@@ -270,17 +270,10 @@ class Cluster:
         """Load from a path or text (JSON, multi-document YAML, ``kind: List``, ``kubectl get -o yaml``)."""
         return cls.from_objects(objects=load_objects(src))
 
+    @without_gc  # parsing creates many small objects; see kschedule.gcpause
     def add_objects(self, nodes: Iterable = (), pods: Iterable = (), priority_classes: Iterable = ()) -> None:
         """Add nodes, then pods, atomically: on any InvalidObject nothing is added."""
-        # Parsing creates many small acyclic objects; the cyclic GC would rescan the (large) input
-        # over and over, more than doubling load time. Paused for the call only.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            self._add_objects(nodes, pods, priority_classes)
-        finally:
-            if was_enabled:
-                gc.enable()
+        self._add_objects(nodes, pods, priority_classes)
 
     def _add_objects(self, nodes: Iterable, pods: Iterable, priority_classes: Iterable) -> None:
         pcs = dict(self.priority_classes)

@@ -19,6 +19,7 @@ from . import _core
 from .cluster import RES_CPU, RES_EPHEMERAL, RES_MEMORY, RES_PODS, Cluster
 from .errors import InvalidObject
 from .framework import messages
+from .gcpause import without_gc
 from .framework.profile import Profile, Profiles
 from .framework.static import StaticEvaluator
 from .framework.status import SUCCESS, Status
@@ -236,6 +237,7 @@ class Scheduler:
         return messages.message_from_counts(self.cluster.nodes.n, {}, pre_filter_msg=", ".join(st.reasons))
 
     # ------------------------------------------------------------------ API
+    @without_gc
     def explain(self, pod: Any) -> Explanation:
         """Per node filter status and per plugin score for ``pod`` (a Pod dict, PodInfo or the key of a
         pending pod in the cluster), without changing any state."""
@@ -337,6 +339,7 @@ class Scheduler:
                        "message has no preemption part")
         return out
 
+    @without_gc  # many small result objects next to a large object graph; see kschedule.gcpause
     def schedule(self, pods: Iterable[Any]) -> list:
         """Schedule pods (Pod dicts, which are added to the cluster first, or keys of pending pods),
         binding each placed pod. Returns a :class:`Placement` per pod, in the order given."""
@@ -406,7 +409,7 @@ class Scheduler:
                       order: Optional[np.ndarray] = None) -> None:
         c = self.cluster
         prow = np.array([rows[j] for j in idx], np.intp)
-        infos = [c.pods.infos[r] for r in prow]
+        infos = [c.pods.infos[r] for r in prow.tolist()]
         res, ev = self._run(profile, infos, prow, dry_run=False, explain=False, order=order)
         absent = c.nodes.n - len(order) if order is not None else 0
         self.start_index = int(res["start_index"])
@@ -421,12 +424,12 @@ class Scheduler:
         for p, r, k in f.tolist():
             fails.setdefault(p, []).append((r, k))
         names = c.nodes.names
-        for t, j in enumerate(idx):
-            key = c.pods.keys[prow[t]]
-            if chosen[t] >= 0:
-                results[j] = Placement(key, names[chosen[t]])
+        keys = c.pods.keys
+        for t, (j, r, node) in enumerate(zip(idx, prow.tolist(), chosen.tolist())):
+            if node >= 0:
+                results[j] = Placement(keys[r], names[node])
             else:
-                results[j] = Placement(key, None, self._message(ev, fails.get(t, []), absent))
+                results[j] = Placement(keys[r], None, self._message(ev, fails.get(t, []), absent))
 
     def _pod_info(self, pod: Any) -> PodInfo:
         c = self.cluster
