@@ -69,7 +69,9 @@ def test_packaged_copies_match_repo_copies():
         packaged = REPO / "kschedule" / "traces" / "data" / "openb" / (name + ".gz")
         with gzip.open(packaged, "rb") as fh:
             assert hashlib.sha256(fh.read()).digest() == hashlib.sha256((SHIPPED / name).read_bytes()).digest()
-        assert tr.bundled_path(name) == packaged
+        # The installed package's copy (site-packages after `pip install .`, the checkout when editable).
+        installed = Path(tr.__file__).parent / "data" / "openb" / (name + ".gz")
+        assert tr.bundled_path(name) == installed and installed.read_bytes() == packaged.read_bytes()
     a = tr.load_openb_pods(SHIPPED / "openb_pod_list_default.csv")
     b = tr.load_openb_pods()
     assert a.name == b.name and np.array_equal(a.cpu_milli, b.cpu_milli)
