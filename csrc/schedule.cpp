@@ -11,25 +11,62 @@ constexpr int64_t kMaxNodeScore = 100;
 
 inline bool is_scalar_row(int32_t r) { return r > RES_PODS; }
 
+// The pod's side of the node-local kernels, prepared once per pod: the non-zero requests the Fit
+// filter checks, and the (row, pod request) pairs the two scorers read, with the rules of
+// calculateResourceAllocatableRequest applied (scalar resources the pod does not request are dropped).
+struct PodPlan {
+    std::vector<int32_t> f_row;
+    std::vector<int64_t> f_req;
+    struct Res { int32_t row; bool nonzero; int64_t req; int64_t weight; };
+    std::vector<Res> fit;
+    std::vector<Res> bal;
+    bool balanced_skip = true;
+
+    void build(const BatchInput& in, int32_t pod) {
+        const int32_t R = in.nodes.num_resources;
+        f_row.clear();
+        f_req.clear();
+        fit.clear();
+        bal.clear();
+        const int64_t* req = in.pod_requests.row(pod);
+        for (int32_t r = 0; r < R; ++r) {
+            if (r == RES_PODS || req[r] == 0) continue;  // zero requests never fail
+            if (is_scalar_row(r) && in.fit.ignored.size() > static_cast<size_t>(r) && in.fit.ignored[r]) continue;
+            f_row.push_back(r);
+            f_req.push_back(req[r]);
+        }
+        for (size_t i = 0; i < in.fit.rows.size(); ++i) {
+            const int32_t r = in.fit.rows[i];
+            if (r < 0 || r >= R || r == RES_PODS) continue;
+            const bool nz = r == RES_CPU || r == RES_MEMORY;
+            const int64_t q = nz ? in.pod_nonzero.at(pod, r) : req[r];
+            if (is_scalar_row(r) && q == 0) continue;
+            fit.push_back({r, nz, q, in.fit.weights[i]});
+        }
+        balanced_skip = true;
+        for (int32_t r : in.balanced.rows) {
+            if (r < 0 || r >= R || r == RES_PODS) continue;
+            if (req[r] != 0) balanced_skip = false;
+            if (is_scalar_row(r) && req[r] == 0) continue;
+            bal.push_back({r, false, req[r], 1});
+        }
+    }
+};
+
 // Upstream noderesources/fit.go fitsRequest; fills `fail` (R+1 flags) and returns whether it fits.
-bool fit_filter(const BatchInput& in, int32_t pod, int32_t node, uint8_t* fail, bool* unresolvable) {
+bool fit_filter_plan(const BatchInput& in, const PodPlan& pl, int32_t node, uint8_t* fail, bool* unresolvable) {
     const NodeColumns& nc = in.nodes;
-    const int32_t R = nc.num_resources;
     bool ok = true;
     *unresolvable = false;
     if (nc.requested.at(RES_PODS, node) + 1 > nc.allocatable.at(RES_PODS, node)) {
         ok = false;
         if (fail) fail[0] = 1;
     }
-    const int64_t* req = in.pod_requests.row(pod);
-    for (int32_t r = 0; r < R; ++r) {
-        if (r == RES_PODS) continue;
-        int64_t q = req[r];
-        if (q == 0) continue;  // zero requests never fail (cpu/memory/ephemeral use "> 0" checks)
-        if (is_scalar_row(r) && in.fit.ignored.size() > (size_t)r && in.fit.ignored[r]) continue;
-        int64_t alloc = nc.allocatable.at(r, node);
-        int64_t free = alloc - nc.requested.at(r, node);
-        if (q > free) {
+    for (size_t i = 0; i < pl.f_row.size(); ++i) {
+        const int32_t r = pl.f_row[i];
+        const int64_t q = pl.f_req[i];
+        const int64_t alloc = nc.allocatable.at(r, node);
+        if (q > alloc - nc.requested.at(r, node)) {
             ok = false;
             if (fail) fail[1 + r] = 1;
             if (q > alloc) *unresolvable = true;
@@ -38,27 +75,69 @@ bool fit_filter(const BatchInput& in, int32_t pod, int32_t node, uint8_t* fail, 
     return ok;
 }
 
-// calculateResourceAllocatableRequest: (allocatable, requested incl. the pod); alloc 0 => skipped.
-inline void alloc_request(const BatchInput& in, int32_t pod, int32_t node, int32_t r, bool nonzero,
-                          int64_t* alloc, int64_t* requested) {
-    *alloc = 0;
-    *requested = 0;
-    if (r < 0 || r >= in.nodes.num_resources || r == RES_PODS) return;
+int64_t fit_score_plan(const BatchInput& in, const PodPlan& pl, int32_t node) {
+    const FitArgs& a = in.fit;
     const NodeColumns& nc = in.nodes;
-    int64_t pod_req;
-    int64_t node_req;
-    if (nonzero && (r == RES_CPU || r == RES_MEMORY)) {
-        pod_req = in.pod_nonzero.at(pod, r);
-        node_req = nc.nonzero.at(r, node);
-    } else {
-        pod_req = in.pod_requests.at(pod, r);
-        node_req = nc.requested.at(r, node);
+    int64_t num = 0, wsum = 0;
+    for (const PodPlan::Res& e : pl.fit) {
+        const int64_t alloc = nc.allocatable.at(e.row, node);
+        if (alloc == 0) continue;
+        const int64_t req = (e.nonzero ? nc.nonzero.at(e.row, node) : nc.requested.at(e.row, node)) + e.req;
+        int64_t s;
+        switch (a.strategy) {
+            case FitStrategy::LeastAllocated:
+                s = req > alloc ? 0 : (alloc - req) * kMaxNodeScore / alloc;
+                break;
+            case FitStrategy::MostAllocated:
+                s = std::min(req, alloc) * kMaxNodeScore / alloc;
+                break;
+            default: {
+                int64_t p = req > alloc ? kMaxNodeScore : req * kMaxNodeScore / alloc;
+                s = broken_linear(a.shape_utilization, a.shape_score, p);
+                if (s <= 0) continue;  // RTCR: resources scoring 0 leave the weight sum
+            }
+        }
+        num += s * e.weight;
+        wsum += e.weight;
     }
-    if (is_scalar_row(r) && pod_req == 0) return;
-    int64_t a = nc.allocatable.at(r, node);
-    if (a == 0) return;
-    *alloc = a;
-    *requested = node_req + pod_req;
+    if (wsum == 0) return 0;
+    if (a.strategy == FitStrategy::RequestedToCapacityRatio)
+        return static_cast<int64_t>(std::round(static_cast<double>(num) / static_cast<double>(wsum)));
+    return num / wsum;
+}
+
+int64_t balanced_score_plan(const BatchInput& in, const PodPlan& pl, int32_t node) {
+    const NodeColumns& nc = in.nodes;
+    double total = 0;
+    double small[16];
+    std::vector<double> big;
+    double* f = small;
+    if (pl.bal.size() > 16) {
+        big.resize(pl.bal.size());
+        f = big.data();
+    }
+    size_t k = 0;
+    for (const PodPlan::Res& e : pl.bal) {
+        const int64_t alloc = nc.allocatable.at(e.row, node);
+        if (alloc == 0) continue;
+        double x = static_cast<double>(nc.requested.at(e.row, node) + e.req) / static_cast<double>(alloc);
+        if (x > 1) x = 1;
+        total += x;
+        f[k++] = x;
+    }
+    double sd = 0;
+    if (k == 2) {
+        sd = std::fabs((f[0] - f[1]) / 2);
+    } else if (k > 2) {
+        const double mean = total / static_cast<double>(k);
+        double sum = 0;
+        for (size_t i = 0; i < k; ++i) {
+            const double d = f[i] - mean;
+            sum = sum + d * d;
+        }
+        sd = std::sqrt(sum / static_cast<double>(k));
+    }
+    return static_cast<int64_t>((1 - sd) * static_cast<double>(kMaxNodeScore));
 }
 
 }  // namespace
@@ -88,75 +167,16 @@ int64_t broken_linear(const std::vector<int64_t>& util, const std::vector<int64_
 }
 
 int64_t fit_score(const BatchInput& in, int32_t pod, int32_t node) {
-    const FitArgs& a = in.fit;
-    int64_t num = 0, wsum = 0;
-    for (size_t i = 0; i < a.rows.size(); ++i) {
-        int64_t alloc, req;
-        alloc_request(in, pod, node, a.rows[i], true, &alloc, &req);
-        if (alloc == 0) continue;
-        int64_t w = a.weights[i];
-        int64_t s;
-        switch (a.strategy) {
-            case FitStrategy::LeastAllocated:
-                s = req > alloc ? 0 : (alloc - req) * kMaxNodeScore / alloc;
-                break;
-            case FitStrategy::MostAllocated:
-                s = std::min(req, alloc) * kMaxNodeScore / alloc;
-                break;
-            default: {
-                int64_t p = req > alloc ? kMaxNodeScore : req * kMaxNodeScore / alloc;
-                s = broken_linear(a.shape_utilization, a.shape_score, p);
-                if (s <= 0) continue;  // RTCR: resources scoring 0 leave the weight sum
-            }
-        }
-        num += s * w;
-        wsum += w;
-    }
-    if (wsum == 0) return 0;
-    if (a.strategy == FitStrategy::RequestedToCapacityRatio)
-        return static_cast<int64_t>(std::round(static_cast<double>(num) / static_cast<double>(wsum)));
-    return num / wsum;
+    PodPlan pl;
+    pl.build(in, pod);
+    return fit_score_plan(in, pl, node);
 }
 
 int64_t balanced_score(const BatchInput& in, int32_t pod, int32_t node, bool* skip) {
-    const BalancedArgs& a = in.balanced;
-    // PreScore: Skip for a pod requesting none of the configured resources (best-effort).
-    bool any = false;
-    for (int32_t r : a.rows)
-        if (r >= 0 && r < in.nodes.num_resources && r != RES_PODS && in.pod_requests.at(pod, r) != 0) any = true;
-    *skip = !any;
-    if (!any) return 0;
-    double fr[64];
-    double heap_total = 0;
-    std::vector<double> big;
-    double* f = fr;
-    if (a.rows.size() > 64) {
-        big.resize(a.rows.size());
-        f = big.data();
-    }
-    size_t k = 0;
-    for (int32_t r : a.rows) {
-        int64_t alloc, req;
-        alloc_request(in, pod, node, r, false, &alloc, &req);
-        if (alloc == 0) continue;
-        double x = static_cast<double>(req) / static_cast<double>(alloc);
-        if (x > 1) x = 1;
-        heap_total += x;
-        f[k++] = x;
-    }
-    double std_ = 0;
-    if (k == 2) {
-        std_ = std::fabs((f[0] - f[1]) / 2);
-    } else if (k > 2) {
-        double mean = heap_total / static_cast<double>(k);
-        double sum = 0;
-        for (size_t i = 0; i < k; ++i) {
-            double d = f[i] - mean;
-            sum = sum + d * d;
-        }
-        std_ = std::sqrt(sum / static_cast<double>(k));
-    }
-    return static_cast<int64_t>((1 - std_) * static_cast<double>(kMaxNodeScore));
+    PodPlan pl;
+    pl.build(in, pod);
+    *skip = pl.balanced_skip;
+    return pl.balanced_skip ? 0 : balanced_score_plan(in, pl, node);
 }
 
 void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, ExplainOutput* ex) {
@@ -191,6 +211,7 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
     std::vector<EquivCache> caches(in.pod_equiv ? static_cast<size_t>(in.num_equiv) : 0);
     std::vector<uint32_t> node_epoch(static_cast<size_t>(N), 1);
     std::vector<int64_t> fit_of, bal_of;  // per feasible node, filled during the scan
+    PodPlan plan;
 
     for (int32_t p = 0; p < in.num_pods; ++p) {
         const int32_t s = in.pod_class[p];
@@ -207,11 +228,9 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                 cache->bal.assign(N, 0);
             }
         }
-        bool balanced_skip = true;
-        for (int32_t r : in.balanced.rows)
-            if (r >= 0 && r < R && r != RES_PODS && in.pod_requests.at(p, r) != 0) balanced_skip = false;
+        plan.build(in, p);
         const bool want_fit = in.fit.score_enabled;
-        const bool want_bal = in.balanced.enabled && !balanced_skip;
+        const bool want_bal = in.balanced.enabled && !plan.balanced_skip;
         feasible.clear();
         fit_of.clear();
         bal_of.clear();
@@ -228,12 +247,11 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             if (cache) {
                 if (cache->epoch[node] != node_epoch[node]) {
                     bool unres;
-                    bool ok = !in.fit.filter_enabled || fit_filter(in, p, node, nullptr, &unres);
+                    bool ok = !in.fit.filter_enabled || fit_filter_plan(in, plan, node, nullptr, &unres);
                     cache->ok[node] = ok;
                     if (ok) {
-                        bool skip;
-                        cache->fit[node] = want_fit ? fit_score(in, p, node) : 0;
-                        cache->bal[node] = want_bal ? balanced_score(in, p, node, &skip) : 0;
+                        cache->fit[node] = want_fit ? fit_score_plan(in, plan, node) : 0;
+                        cache->bal[node] = want_bal ? balanced_score_plan(in, plan, node) : 0;
                     }
                     cache->epoch[node] = node_epoch[node];
                 }
@@ -244,15 +262,14 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                 if (in.fit.filter_enabled) {
                     bool unres;
                     uint8_t* fb = ex ? &ex->fit_fail[static_cast<size_t>(node) * (R + 1)] : nullptr;
-                    if (!fit_filter(in, p, node, fb, &unres)) {
+                    if (!fit_filter_plan(in, plan, node, fb, &unres)) {
                         if (ex) ex->fit_unresolvable[node] = unres && in.fit.escalate_unresolvable;
                         continue;
                     }
                 }
                 if (post[node] < 0) {
-                    bool skip;
-                    fs = want_fit ? fit_score(in, p, node) : 0;
-                    bs = want_bal ? balanced_score(in, p, node, &skip) : 0;
+                    fs = want_fit ? fit_score_plan(in, plan, node) : 0;
+                    bs = want_bal ? balanced_score_plan(in, plan, node) : 0;
                 }
             }
             if (post[node] >= 0) continue;
@@ -278,7 +295,7 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                 if (in.fit.filter_enabled) {
                     std::fill(fail.begin(), fail.end(), 0);
                     bool unres;
-                    if (!fit_filter(in, p, node, fail.data(), &unres)) {
+                    if (!fit_filter_plan(in, plan, node, fail.data(), &unres)) {
                         for (int32_t r = 0; r <= R; ++r) fail_counts[r] += fail[r];
                         continue;
                     }
