@@ -266,7 +266,7 @@ int64_t score(Policy p, const Nodes& nd, int32_t node, const Shape& s, const Typ
             return static_cast<int64_t>(v);
         }
         case Policy::FGD:
-            if (s.cpu == 0 && s.num_gpu == 0) return 100;  // no requests at all (memory is checked by the caller)
+            if (s.cpu == 0 && s.num_gpu == 0 && mem_mib == 0) return 100;  // PodRequestsAndLimits is empty
             return fgd(nd, node, s, t, devices);
         case Policy::Default: {
             // LeastAllocated: (alloc - req) * 100 / alloc per resource, integer mean; BalancedAllocation:
@@ -365,18 +365,20 @@ void replay(Policy p, Nodes& nd, const std::vector<Shape>& shapes, const Pods& p
         feasible.clear();
         raw.clear();
         devs.clear();
+        // Default scores memory; FGD treats a pod with no CPU and no GPU by whether it requests memory.
+        const bool per_pod = p == Policy::Default || (p == Policy::FGD && s.cpu == 0 && s.num_gpu == 0);
         for (int32_t k = 0; k < N; ++k) {
             const int32_t node = order[k];
             if (c_epoch[node] != nd.epoch[node]) {
                 // The shape's verdict and score on this node (memory is per pod, checked below).
                 bool ok = fits(nd, node, s, 0);
                 c_ok[node] = ok;
-                if (ok && p != Policy::Random && p != Policy::Default) c_score[node] = score(p, nd, node, s, t, &c_dev[node]);
+                if (ok && !per_pod) c_score[node] = score(p, nd, node, s, t, &c_dev[node]);
                 c_epoch[node] = nd.epoch[node];
             }
             if (!c_ok[node] || mem > nd.mem_free[node]) continue;
             feasible.push_back(node);
-            if (p == Policy::Default) {  // scores memory, which is per pod: not cached by shape
+            if (per_pod) {  // the score reads the pod's memory, which the shape does not hold
                 uint32_t d0;
                 raw.push_back(score(p, nd, node, s, t, &d0, mem));
             } else {
@@ -435,9 +437,9 @@ void replay(Policy p, Nodes& nd, const std::vector<Shape>& shapes, const Pods& p
             }
         } else if (p == Policy::FGD) {
             // gpusel "FGDScore": the device FGD scored best (recomputed when scoring was skipped).
-            if (F == 1) {
+            if (F == 1 || per_pod) {
                 uint32_t d2 = 0;
-                score(p, nd, host, s, t, &d2);
+                score(p, nd, host, s, t, &d2, mem);
                 dev = d2;
             } else {
                 dev = devs[pick];

@@ -54,10 +54,12 @@ from .gcpause import without_gc
 from .interning import Interner, LabelInterner
 from .objects.load import load_objects
 from .objects.meta import object_name
+from .objects.gpu import MAX_GPUS, select_best_devices
 from .objects.node import NodeInfo, parse_node
 from .objects.pod import PodInfo, parse_pod
 
 RES_CPU, RES_MEMORY, RES_EPHEMERAL, RES_PODS = 0, 1, 2, 3
+NUM_GPU_TAGS = 9  # GpuClustering tags: [0] share-gpu, [k] k whole GPUs
 BASE_RESOURCES = ("cpu", "memory", "ephemeral-storage", "pods")
 
 # Built-in PriorityClasses (pkg/apis/scheduling/types.go SystemCriticalPriority).
@@ -131,6 +133,7 @@ class NodeTable(_Table):
         "allocatable": (1, 0), "requested": (1, 0), "nonzero_requested": (1, 0),
         "unschedulable": (0, 0), "ready": (0, 0), "label_values": (1, -1),
         "taint_ids": (0, -1), "taint_count": (0, 0),
+        "gpu_count": (0, 0), "gpu_model": (0, -1), "gpu_free_milli": (0, 0), "gpu_tags": (0, 0),
     }
 
     def __init__(self, num_resources: int):
@@ -143,6 +146,10 @@ class NodeTable(_Table):
         self._label_values = np.full((0, 0), -1, np.int32)
         self._taint_ids = np.full((0, 1), -1, np.int32)
         self._taint_count = np.zeros(0, np.int32)
+        self._gpu_count = np.zeros(0, np.int32)
+        self._gpu_model = np.zeros(0, np.int32)
+        self._gpu_free_milli = np.zeros((0, MAX_GPUS), np.int32)
+        self._gpu_tags = np.zeros((0, NUM_GPU_TAGS), np.int32)
         self.names: list = []
         self.index: dict = {}
         self.infos: list = []  # NodeInfo per row
@@ -158,6 +165,10 @@ class NodeTable(_Table):
     label_values = property(lambda self: self._label_values[: self.K, : self.n])
     taint_ids = property(lambda self: self._taint_ids[: self.n])
     taint_count = property(lambda self: self._taint_count[: self.n])
+    gpu_count = property(lambda self: self._gpu_count[: self.n])
+    gpu_model = property(lambda self: self._gpu_model[: self.n])
+    gpu_free_milli = property(lambda self: self._gpu_free_milli[: self.n])
+    gpu_tags = property(lambda self: self._gpu_tags[: self.n])
     cpu_milli = property(lambda self: self._allocatable[RES_CPU, : self.n])
     memory_bytes = property(lambda self: self._allocatable[RES_MEMORY, : self.n])
     ephemeral_storage_bytes = property(lambda self: self._allocatable[RES_EPHEMERAL, : self.n])
@@ -181,7 +192,7 @@ class PodTable(_Table):
 
     _columns = {
         "requests": (1, 0), "nonzero": (1, 0), "node": (0, -1), "priority": (0, 0),
-        "namespace": (0, -1), "owner": (0, -1), "label_values": (1, -1),
+        "namespace": (0, -1), "owner": (0, -1), "label_values": (1, -1), "gpu_devices": (0, 0),
     }
 
     def __init__(self, num_resources: int):
@@ -193,6 +204,7 @@ class PodTable(_Table):
         self._namespace = np.zeros(0, np.int32)
         self._owner = np.zeros(0, np.int32)
         self._label_values = np.full((0, 0), -1, np.int32)
+        self._gpu_devices = np.zeros(0, np.uint32)
         self.keys: list = []  # "namespace/name" per row
         self.index: dict = {}
         self.infos: list = []  # PodInfo per row
@@ -204,6 +216,7 @@ class PodTable(_Table):
     namespace = property(lambda self: self._namespace[: self.n])
     owner = property(lambda self: self._owner[: self.n])
     label_values = property(lambda self: self._label_values[: self.K, : self.n])
+    gpu_devices = property(lambda self: self._gpu_devices[: self.n])
     cpu_milli = property(lambda self: self._requests[RES_CPU, : self.n])
     memory_bytes = property(lambda self: self._requests[RES_MEMORY, : self.n])
 
@@ -225,6 +238,7 @@ class Cluster:
         self.namespaces = Interner()
         self.owners = Interner()  # (namespace, kind, name)
         self.images = Interner()  # image names as nodes report them
+        self.gpu_models = Interner()  # GPU models of the GPU-sharing columns
         self.image_nodes: list = []  # per image id: {node row: size_bytes}
         # Per image id the size the scheduler cache records: that of the first node reporting the
         # name while no other node had it (pkg/scheduler/backend/cache/cache.go addNodeImageStates).
@@ -344,6 +358,9 @@ class Cluster:
             t._allocatable[r, i] = amount
         t._unschedulable[i] = ni.unschedulable
         t._ready[i] = ni.ready
+        t._gpu_count[i] = ni.gpu_count
+        t._gpu_model[i] = self.gpu_models.intern(ni.gpu_model) if ni.gpu_count and ni.gpu_model else -1
+        t._gpu_free_milli[i, : ni.gpu_count] = 1000
         for k, v in ni.labels.items():
             kr, vr = self._label_row(t, k, v)
             t._label_values[kr, i] = vr
@@ -499,9 +516,26 @@ class Cluster:
             self._add_to_node_columns(pod_rows, node_rows)
         for pr, nr in zip(pod_rows.tolist(), node_rows.tolist()):
             n.pods[nr].add(pr)
-            hp = p.infos[pr].host_ports
-            if hp:
-                n.used_ports[nr].update(hp)
+            pi = p.infos[pr]
+            if pi.host_ports:
+                n.used_ports[nr].update(pi.host_ports)
+            if pi.gpu is not None:
+                self._take_gpus(pr, nr, pi)
+
+    def _take_gpus(self, pr: int, nr: int, pi) -> None:
+        """Record the devices a bound pod holds: those its object names, else the Open-Gpu-Share "best"
+        choice; a bound pod is a fact, so devices may end up overcommitted (negative free milli)."""
+        n = self.nodes
+        devs = pi.gpu_index
+        count = int(n._gpu_count[nr])
+        if devs is None or any(d >= count for d in devs):
+            devs = select_best_devices(n._gpu_free_milli[nr], count, pi.gpu) or tuple(range(min(pi.gpu.num_gpu, count)))
+        mask = 0
+        for d in devs:
+            n._gpu_free_milli[nr, d] -= pi.gpu.gpu_milli
+            mask |= 1 << d
+        n._gpu_tags[nr, pi.gpu.tag] += 1
+        self.pods._gpu_devices[pr] = mask
 
     def _add_to_node_columns(self, pod_rows: np.ndarray, node_rows: np.ndarray) -> None:
         p, n = self.pods, self.nodes
@@ -559,6 +593,14 @@ class Cluster:
         if hp:
             n.used_ports[j].subtract(hp)
             n.used_ports[j] = +n.used_ports[j]
+        g = p.infos[i].gpu
+        if g is not None:
+            mask = int(p._gpu_devices[i])
+            for d in range(MAX_GPUS):
+                if mask >> d & 1:
+                    n._gpu_free_milli[j, d] += g.gpu_milli
+            n._gpu_tags[j, g.tag] -= 1
+            p._gpu_devices[i] = 0
         p._node[i] = -1
         self.version += 1
 

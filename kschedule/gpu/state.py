@@ -137,6 +137,26 @@ class GpuCluster:
                    (np.asarray(nodes.memory_bytes, np.int64) >> 20).copy(), np.asarray(nodes.gpu_count, np.int32).copy(),
                    model_ids, models)
 
+    @classmethod
+    def from_cluster(cls, cluster) -> "GpuCluster":
+        """The GPU-sharing state of a :class:`kschedule.Cluster` (e.g. a kubectl snapshot with the
+        Open-Gpu-Share annotations, see :mod:`kschedule.objects.gpu`): capacity, what the bound pods
+        use, and which devices they hold."""
+        from ..cluster import RES_CPU, RES_MEMORY
+        t = cluster.nodes
+        models = cluster.gpu_models.copy()
+        alloc, req = t.allocatable, t.requested
+        c = cls(list(t.names), alloc[RES_CPU].copy(), (alloc[RES_MEMORY] >> 20).copy(), t.gpu_count.copy(),
+                t.gpu_model.copy(), models)
+        c.cpu_free_milli = (alloc[RES_CPU] - req[RES_CPU]).astype(np.int64)
+        c.memory_free_mib = ((alloc[RES_MEMORY] - req[RES_MEMORY]) >> 20).astype(np.int64)
+        c.gpu_free_milli = np.ascontiguousarray(t.gpu_free_milli, np.int32)
+        c.tags = np.ascontiguousarray(t.gpu_tags, np.int32)
+        if (c.gpu_free_milli < 0).any():
+            raise InvalidObject("Cluster", "", "", "GPU devices are overcommitted by bound pods; "
+                                "the GPU replay needs a consistent starting state")
+        return c
+
     def __len__(self) -> int:
         return len(self.names)
 

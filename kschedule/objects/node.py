@@ -13,6 +13,7 @@ from ..errors import FieldError, InvalidObject
 from .meta import expect_list, expect_mapping, expect_str, object_name, validate_labels, validate_object_name
 from .quantity import milli_value, value
 from .taints import Taint, parse_taint, validate_taints
+from .gpu import node_gpus
 
 
 def resource_amount(name: str, q: Any) -> int:
@@ -53,6 +54,8 @@ class NodeInfo:
     images: tuple  # of NodeImage
     ready: bool
     obj: Mapping  # the object as given (kept by reference)
+    gpu_count: int = 0  # GPU-sharing devices (kschedule.objects.gpu)
+    gpu_model: str = ""
 
 
 def parse_node(obj: Any) -> NodeInfo:
@@ -109,7 +112,8 @@ def _parse_node(obj: Any) -> NodeInfo:
         c = expect_mapping(c, f"status.conditions[{i}]")
         if c.get("type") == "Ready":
             ready = c.get("status") == "True"
-    return NodeInfo(name, dict(labels), alloc, tuple(taints), unsched, tuple(images), ready, obj)
+    gpu_count, gpu_model = node_gpus(alloc, labels)
+    return NodeInfo(name, dict(labels), alloc, tuple(taints), unsched, tuple(images), ready, obj, gpu_count, gpu_model)
 
 
 __all__ = ["NodeInfo", "NodeImage", "parse_node", "parse_resource_list", "resource_amount", "Taint", "InvalidObject"]

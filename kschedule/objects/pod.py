@@ -16,6 +16,7 @@ from .meta import expect_int, expect_list, expect_mapping, expect_str, object_na
 from .requests import pod_requests_and_nonzero
 from .selectors import RequiredNodeAffinity, compile_preferred_terms, validate_node_selector, validate_preferred_terms
 from .taints import parse_toleration, validate_tolerations
+from .gpu import pod_gpu_index, pod_gpu_request
 
 DEFAULT_SCHEDULER_NAME = "default-scheduler"
 
@@ -51,6 +52,8 @@ class PodInfo:
     needs_plugins: tuple = ()  # upstream plugins this pod needs that kschedule does not implement yet
     nominated_node_name: str = ""
     obj: Mapping = field(default=None, repr=False)
+    gpu: Any = None  # kschedule.objects.gpu.GpuRequest, or None
+    gpu_index: Optional[tuple] = None  # devices held, when the object records them
 
     @property
     def key(self) -> str:
@@ -79,6 +82,13 @@ def _parse_pod(obj: Any) -> PodInfo:
     validate_object_name(name)
     namespace = expect_str(md.get("namespace"), "metadata.namespace") or "default"
     labels = validate_labels(md.get("labels"))
+    ann = md.get("annotations")
+    gpu = gpu_index = None
+    if ann:
+        ann = expect_mapping(ann, "metadata.annotations")
+        gpu = pod_gpu_request(ann)
+        if gpu is not None:
+            gpu_index = pod_gpu_index(ann, gpu)
     owner = None
     refs = md.get("ownerReferences")
     if refs:
@@ -110,7 +120,7 @@ def _parse_pod(obj: Any) -> PodInfo:
         requests=requests, nonzero=nonzero, tolerations=tolerations, required_affinity=required,
         preferred_terms=preferred, host_ports=host_ports, images=images,
         num_containers=num_containers, needs_plugins=needs,
-        nominated_node_name=nominated if isinstance(nominated, str) else "", obj=obj,
+        nominated_node_name=nominated if isinstance(nominated, str) else "", obj=obj, gpu=gpu, gpu_index=gpu_index,
     )
 
 
