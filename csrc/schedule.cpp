@@ -210,6 +210,36 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
     };
     std::vector<EquivCache> caches(in.pod_equiv ? static_cast<size_t>(in.num_equiv) : 0);
     std::vector<uint32_t> node_epoch(static_cast<size_t>(N), 1);
+
+    // GPU sharing view: the Cluster's device columns plus CPU left (allocatable - requested), which the
+    // GPU policies read; kept current on every bind of this batch.
+    const GpuExt& G = in.gpu;
+    const bool gpu_on = G.enabled || !G.policies.empty();
+    const int32_t NG = static_cast<int32_t>(G.policies.size());
+    std::vector<int64_t> g_cpu_free, g_cpu_total, g_zero;
+    gpu::Nodes gn;
+    if (gpu_on) {
+        g_cpu_free.resize(N);
+        g_cpu_total.resize(N);
+        g_zero.assign(N, 0);
+        for (int32_t i = 0; i < N; ++i) {
+            g_cpu_total[i] = in.nodes.allocatable.at(RES_CPU, i);
+            g_cpu_free[i] = g_cpu_total[i] - in.nodes.requested.at(RES_CPU, i);
+        }
+        gn.n = N;
+        gn.cpu_free = g_cpu_free.data();
+        gn.cpu_total = g_cpu_total.data();
+        gn.mem_free = g_zero.data();  // memory is NodeResourcesFit's business here
+        gn.mem_total = g_zero.data();
+        gn.gpu_count = G.gpu_count;
+        gn.gpu_model = G.gpu_model;
+        gn.gpu_free = G.gpu_free;
+        gn.tags = G.tags;
+        gn.epoch = node_epoch.data();
+        if (ex) ex->gpu_fail.assign(N, 0);
+    }
+    out.gpu_devices.assign(in.num_pods, 0);
+    std::vector<int64_t> graw;
     std::vector<int64_t> fit_of, bal_of;  // per feasible node, filled during the scan
     PodPlan plan;
 
@@ -217,7 +247,14 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
         const int32_t s = in.pod_class[p];
         const int32_t* pre = in.pre_reason.row(s);
         const int32_t* post = in.post_reason.row(s);
-        const int32_t eq = (in.pod_equiv && !ex) ? in.pod_equiv[p] : -1;
+        const int32_t eq = (in.pod_equiv && !ex && !gpu_on) ? in.pod_equiv[p] : -1;
+        gpu::Shape gshape, gfilter;
+        if (gpu_on) {
+            gshape = G.shapes[p];
+            gfilter = gshape;
+            gfilter.cpu = 0;  // Open-Gpu-Share checks devices and models; CPU is NodeResourcesFit's
+        }
+        const bool gpu_filter = G.enabled && gshape.num_gpu > 0;
         EquivCache* cache = nullptr;
         if (eq >= 0) {
             cache = &caches[eq];
@@ -267,6 +304,10 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                         continue;
                     }
                 }
+                if (gpu_filter && post[node] < 0 && !gpu::fits(gn, node, gfilter, 0)) {
+                    if (ex) ex->gpu_fail[node] = 1;
+                    continue;
+                }
                 if (post[node] < 0) {
                     fs = want_fit ? fit_score_plan(in, plan, node) : 0;
                     bs = want_bal ? balanced_score_plan(in, plan, node) : 0;
@@ -286,6 +327,7 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             // Diagnosis: one status per node; count each reason once per node.
             std::fill(fail_counts.begin(), fail_counts.end(), 0);
             static_hist.clear();
+            int64_t gpu_fail_count = 0;
             for (int32_t k = 0; k < M; ++k) {
                 const int32_t node = in.order[k];
                 if (pre[node] >= 0) {
@@ -300,7 +342,11 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                         continue;
                     }
                 }
-                if (post[node] >= 0) static_hist.push_back(post[node]);
+                if (post[node] >= 0) {
+                    static_hist.push_back(post[node]);
+                } else if (gpu_filter && !gpu::fits(gn, node, gfilter, 0)) {
+                    ++gpu_fail_count;
+                }
             }
             std::sort(static_hist.begin(), static_hist.end());
             for (size_t i = 0; i < static_hist.size();) {
@@ -311,6 +357,8 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             }
             for (int32_t r = 0; r <= R; ++r)
                 if (fail_counts[r]) out.failures.insert(out.failures.end(), {p, reason_base + r, fail_counts[r]});
+            if (gpu_fail_count)  // reason id after the Fit ones: Open-Gpu-Share
+                out.failures.insert(out.failures.end(), {p, reason_base + R + 1, gpu_fail_count});
             continue;
         }
 
@@ -323,7 +371,7 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             const uint8_t* active = in.static_active + static_cast<size_t>(s) * K;
             if (ex) {
                 ex->scored = feasible;
-                ex->plugin_scores.assign(static_cast<size_t>(K + 2) * F, -1);
+                ex->plugin_scores.assign(static_cast<size_t>(K + 2 + NG) * F, -1);
             }
             for (int32_t k = 0; k < K; ++k) {
                 if (!active[k]) continue;
@@ -350,6 +398,28 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                     }
                     totals[i] += v * meta.weight;
                     if (ex) ex->plugin_scores[static_cast<size_t>(k) * F + i] = v;
+                }
+            }
+            // GPU policies (docs/fgd.md §6): Random's PreScore draw comes first, as upstream PreScore.
+            for (int32_t g = 0; g < NG; ++g) {
+                const gpu::Policy pol = G.policies[g];
+                graw.assign(F, 0);
+                if (pol == gpu::Policy::Random) {
+                    if (F > 1) graw[static_cast<size_t>(rng.below(F))] = 100;
+                } else {
+                    for (size_t i = 0; i < F; ++i) {
+                        uint32_t dv;
+                        graw[i] = gpu::score(pol, gn, feasible[i], gshape, G.typical, &dv);
+                    }
+                    if (pol == gpu::Policy::BestFit && F > 1) {
+                        const int64_t hi = *std::max_element(graw.begin(), graw.end());
+                        const int64_t lo = *std::min_element(graw.begin(), graw.end());
+                        for (size_t i = 0; i < F; ++i) graw[i] = hi == lo ? 0 : (graw[i] - lo) * 100 / (hi - lo);
+                    }
+                }
+                for (size_t i = 0; i < F; ++i) {
+                    totals[i] += graw[i] * G.weights[g];
+                    if (ex) ex->plugin_scores[static_cast<size_t>(K + 2 + g) * F + i] = graw[i];
                 }
             }
             if (want_fit) {
@@ -393,6 +463,37 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             nc.requested.at(RES_PODS, host) += 1;
             nc.nonzero.at(0, host) += in.pod_nonzero.at(p, 0);
             nc.nonzero.at(1, host) += in.pod_nonzero.at(p, 1);
+            if (gpu_on) {
+                g_cpu_free[host] -= req[RES_CPU];
+                if (gshape.num_gpu > 0) {
+                    uint32_t dev = 0;
+                    if (G.gpusel == gpu::Policy::FGD) {
+                        // FGD picks the device its own score prefers (computed before this bind).
+                        g_cpu_free[host] += req[RES_CPU];
+                        gpu::score(gpu::Policy::FGD, gn, host, gshape, G.typical, &dev);
+                        g_cpu_free[host] -= req[RES_CPU];
+                    } else if (G.gpusel == gpu::Policy::Random && gshape.gpu_milli < gpu::kMilli) {
+                        const int32_t* fr = G.gpu_free + static_cast<size_t>(host) * gpu::kMaxGpus;
+                        int chosen = -1;
+                        uint64_t k = 0;
+                        for (int32_t d = 0; d < G.gpu_count[host]; ++d) {
+                            if (fr[d] >= gshape.gpu_milli) {
+                                ++k;
+                                if (rng.below(k) == 0) chosen = d;
+                            }
+                        }
+                        dev = chosen < 0 ? 0u : (1u << chosen);
+                    } else {
+                        dev = gpu::select_best(gn, host, gshape);
+                    }
+                    int32_t* fr = G.gpu_free + static_cast<size_t>(host) * gpu::kMaxGpus;
+                    for (int d = 0; d < gpu::kMaxGpus; ++d)
+                        if ((dev >> d) & 1u) fr[d] -= gshape.gpu_milli;
+                    const int tag = (gshape.num_gpu == 1 && gshape.gpu_milli < gpu::kMilli) ? 0 : gshape.num_gpu;
+                    ++G.tags[static_cast<size_t>(host) * gpu::kNumTags + tag];
+                    out.gpu_devices[p] = dev;
+                }
+            }
             ++node_epoch[host];
         }
     }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "gpu.hpp"
 #include "rng.hpp"
 #include "state.hpp"
 
@@ -42,6 +43,21 @@ struct StaticScoreMeta {
     int64_t weight = 1;
 };
 
+// GPU sharing inside a profile (out-of-tree plugins Open-Gpu-Share and the FGD paper's score
+// plugins, csrc/gpu.cpp). The node GPU columns are the Cluster's, updated in place on bind.
+struct GpuExt {
+    bool enabled = false;               // the Open-Gpu-Share filter runs
+    int32_t* gpu_count = nullptr;       // (n)
+    int32_t* gpu_model = nullptr;       // (n)
+    int32_t* gpu_free = nullptr;        // (n, 8)
+    int32_t* tags = nullptr;            // (n, 9)
+    std::vector<gpu::Shape> shapes;     // per pod (cpu is the pod's request; num_gpu 0 = no GPU)
+    std::vector<gpu::Policy> policies;  // GPU score plugins, in profile order
+    std::vector<int64_t> weights;
+    gpu::Typical typical;
+    gpu::Policy gpusel = gpu::Policy::BestFit;  // device choice: FGD, Random, or "best" for the others
+};
+
 struct BatchInput {
     NodeColumns nodes;
     const int32_t* order = nullptr;     // nodes to visit, in upstream node-tree order: all n nodes, or the
@@ -70,6 +86,7 @@ struct BatchInput {
 
     FitArgs fit;
     BalancedArgs balanced;
+    GpuExt gpu;
 };
 
 struct ExplainOutput {
@@ -77,7 +94,9 @@ struct ExplainOutput {
     std::vector<uint8_t> fit_fail;       // (n, R+1): [0] Too many pods, [1+r] Insufficient resource r
     std::vector<uint8_t> fit_unresolvable;  // (n)
     std::vector<int32_t> scored;         // nodes scored, in window order
-    std::vector<int64_t> plugin_scores;  // (K + 2, |scored|): static plugins, Fit, BalancedAllocation (normalized, unweighted; -1 = skipped)
+    std::vector<int64_t> plugin_scores;  // (K + 2 + G, |scored|): static plugins, Fit, BalancedAllocation,
+                                         // GPU score plugins (normalized, unweighted; -1 = skipped)
+    std::vector<uint8_t> gpu_fail;       // (n) Open-Gpu-Share rejected the node
     std::vector<int64_t> totals;         // (|scored|)
 };
 
@@ -86,6 +105,7 @@ struct BatchOutput {
     std::vector<int64_t> failures;       // triples (pod, reason id, node count); reason ids: static ids,
                                          // then fit_base + 0 (Too many pods), fit_base + 1 + r (Insufficient r)
     std::vector<int64_t> feasible_count; // (P) feasible nodes found in the window
+    std::vector<uint32_t> gpu_devices;   // (P) devices taken (GPU sharing), bitmask
     int64_t start_index = 0;
     uint64_t rng_state = 0;
 };

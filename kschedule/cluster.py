@@ -507,19 +507,22 @@ class Cluster:
         if len(bound):
             self._bind_rows(start + bound, node_col[bound])
 
-    def _bind_rows(self, pod_rows: np.ndarray, node_rows: np.ndarray, node_columns_done: bool = False) -> None:
+    def _bind_rows(self, pod_rows: np.ndarray, node_rows: np.ndarray, node_columns_done: bool = False,
+                   gpu_devices: Optional[np.ndarray] = None) -> None:
         """Bind pods (rows) to nodes (rows), updating every derived node column (the resource
         columns only when ``node_columns_done`` is false: the C++ batch updates them itself)."""
         p, n = self.pods, self.nodes
         p._node[pod_rows] = node_rows
         if not node_columns_done:
             self._add_to_node_columns(pod_rows, node_rows)
+        if gpu_devices is not None:  # the C++ kernel chose and recorded the devices
+            p._gpu_devices[pod_rows] = gpu_devices
         for pr, nr in zip(pod_rows.tolist(), node_rows.tolist()):
             n.pods[nr].add(pr)
             pi = p.infos[pr]
             if pi.host_ports:
                 n.used_ports[nr].update(pi.host_ports)
-            if pi.gpu is not None:
+            if pi.gpu is not None and gpu_devices is None:
                 self._take_gpus(pr, nr, pi)
 
     def _take_gpus(self, pr: int, nr: int, pi) -> None:

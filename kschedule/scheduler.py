@@ -24,7 +24,7 @@ from .framework.profile import Profile, Profiles
 from .framework.static import StaticEvaluator
 from .framework.status import SUCCESS, Status
 from .objects.pod import PodInfo, parse_pod
-from .plugins import node_affinity
+from .plugins import gpu_share, node_affinity
 
 FIT = "NodeResourcesFit"
 BALANCED = "NodeResourcesBalancedAllocation"
@@ -70,6 +70,8 @@ class Scheduler:
         self.cluster = cluster
         #: Reuse Fit/BalancedAllocation work across pods with identical specs (exact; off = slow path).
         self.equivalence_cache = equivalence_cache
+        #: FGD's target workload (typical pod shapes); None = computed from the cluster's pods.
+        self.gpu_typical = None
         if profile is None:
             self.profiles = Profiles.default()
         elif isinstance(profile, Profile):
@@ -152,6 +154,56 @@ class Scheduler:
         return {"enabled": BALANCED in weights, "weight": int(weights.get(BALANCED, 0)),
                 "rows": [self.cluster.resources.get(r.name) for r in resources]}
 
+    def _gpu_config(self, profile: Profile, infos: list, rows: np.ndarray) -> dict:
+        """The GPU-sharing part of a batch (kschedule.plugins.gpu_share), or {} when the profile has none."""
+        enabled = gpu_share.FILTER in profile.filters
+        scores = [(n, w) for n, w in profile.scores if n in gpu_share.SCORES]
+        if not enabled and not scores:
+            return {}
+        c = self.cluster
+        shapes = self._gpu_shapes([pi.gpu for pi in infos], c.pods._nonzero[0, rows])
+        typical = self._gpu_typical()
+        top = max(scores, key=lambda nw: nw[1])[0] if scores else ""
+        gpusel = {"FGDScore": 5, "RandomScore": 0}.get(top, 4)
+        n = c.nodes
+        return {"enabled": enabled, "gpu_count": n._gpu_count, "gpu_model": n._gpu_model,
+                "gpu_free_milli": n._gpu_free_milli, "gpu_tags": n._gpu_tags,
+                **shapes.as_dict("pod_"), **typical.as_dict(),
+                "policies": [gpu_share.SCORES[nm] for nm, _ in scores], "weights": [int(w) for _, w in scores],
+                "gpusel": gpusel}
+
+    def _gpu_shapes(self, reqs: list, cpu_milli: np.ndarray):
+        from .gpu.state import build_shapes
+        shapes, of = build_shapes(cpu_milli, [g.num_gpu if g else 0 for g in reqs],
+                                  [g.gpu_milli if g else 0 for g in reqs], [g.models if g else () for g in reqs],
+                                  self.cluster.gpu_models)
+        # One shape per pod, in pod order (the kernel indexes shapes by pod).
+        from .gpu.state import Shapes
+        return Shapes(shapes.cpu_milli[of], shapes.num_gpu[of], shapes.gpu_milli[of], shapes.spec_any[of],
+                      shapes.spec_mask[of], [shapes.specs[i] for i in of.tolist()])
+
+    def _gpu_typical(self):
+        """FGD's target workload: ``self.gpu_typical`` if set (a list of (PodShape, p) or a
+        kschedule.gpu.state.Typical), else the typical shapes of every pod the cluster holds."""
+        from .gpu import reference as gref
+        from .gpu.state import Typical
+        t = self.gpu_typical
+        if isinstance(t, Typical):
+            return t
+        if t is None:
+            c = self.cluster
+            pods = []
+            for i, pi in enumerate(c.pods.infos):
+                g = pi.gpu
+                pods.append(gref.PodShape(int(c.pods._nonzero[0, i]), 0, g.num_gpu if g else 0,
+                                          g.gpu_milli if g else 0, "|".join(g.models) if g else ""))
+            t = gref.typical_pods(pods) if pods else []
+        return Typical.from_reference(list(t), self.cluster.gpu_models)
+
+    @staticmethod
+    def _gpu_config_used(profile: Profile) -> bool:
+        return gpu_share.FILTER in profile.filters or any(n in gpu_share.SCORES for n, _ in profile.scores)
+
     def _profile_for(self, pi: PodInfo) -> Optional[Profile]:
         return self.profiles.by_name.get(pi.scheduler_name)
 
@@ -192,12 +244,13 @@ class Scheduler:
             else np.zeros(0, np.int32)
         if order is None:
             order = self._node_order()
+        gpu = self._gpu_config(profile, infos, rows)
         res = _core.run_batch(
             c.nodes._allocatable, c.nodes._requested, c.nodes._nonzero_requested, n, R, order,
             self._num_to_find(profile, len(order)), self.start_index, self.rng_state, np.ascontiguousarray(pre),
             np.ascontiguousarray(post), norm, wts, scores.reshape(S, K, n), np.ascontiguousarray(active),
             pod_class, equiv, pod_req, pod_nz, dry_run, self._fit_config(profile), self._balanced_config(profile),
-            len(ev.reasons), explain)
+            len(ev.reasons), explain, gpu)
         return res, ev
 
     @staticmethod
@@ -219,6 +272,8 @@ class Scheduler:
 
     def _fit_reason(self, reason_base: int, rid: int) -> str:
         k = rid - reason_base
+        if k == len(self.cluster.resources) + 1:
+            return gpu_share.REASON
         if k == 0:
             return "Too many pods"
         return f"Insufficient {self.cluster.resources.values[k - 1]}"
@@ -279,6 +334,7 @@ class Scheduler:
         evaluated = res["evaluated"]
         fit_fail = res["fit_fail"].reshape(n, R + 1) if n else np.zeros((0, R + 1), np.uint8)
         statuses: dict = {}
+        gpu_fail = res["gpu_fail"] if len(res["gpu_fail"]) else None
         for i in range(n):
             if not evaluated[i]:
                 continue
@@ -292,11 +348,14 @@ class Scheduler:
             elif sc.post[i] >= 0:
                 plugin, code, reason = ev.reasons[sc.post[i]]
                 statuses[names[i]] = Status(code, plugin, (reason,))
+            elif gpu_fail is not None and gpu_fail[i]:
+                statuses[names[i]] = Status("Unschedulable", gpu_share.FILTER, (gpu_share.REASON,))
             else:
                 statuses[names[i]] = SUCCESS
         scored = res["scored"]
         F = len(scored)
-        plugins = [p for p, _ in ev.score_plugins] + [FIT, BALANCED]
+        plugins = [p for p, _ in ev.score_plugins] + [FIT, BALANCED] + \
+            [nm for nm, _ in profile.scores if nm in gpu_share.SCORES]
         ps = res["plugin_scores"].reshape(len(plugins), F) if F else None
         scores: dict = {}
         totals: dict = {}
@@ -417,7 +476,9 @@ class Scheduler:
         chosen = res["chosen"]
         placed = chosen >= 0
         if placed.any():
-            c._bind_rows(prow[placed], chosen[placed].astype(np.int32), node_columns_done=True)
+            gpu_devices = res["gpu_devices"][placed] if self._gpu_config_used(profile) else None
+            c._bind_rows(prow[placed], chosen[placed].astype(np.int32), node_columns_done=True,
+                         gpu_devices=gpu_devices)
             c.version += 1
         fails: dict = {}
         f = res["failures"].reshape(-1, 3)

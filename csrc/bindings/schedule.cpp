@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "gpu_convert.hpp"
 #include "schedule.hpp"
 
 namespace py = pybind11;
@@ -39,7 +40,7 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
              arr<int64_t> score_weight, arr<int64_t> static_scores, arr<uint8_t> static_active,
              arr<int32_t> pod_class, arr<int32_t> pod_equiv, arr<int64_t> pod_requests, arr<int64_t> pod_nonzero,
              bool dry_run,
-             py::dict fit, py::dict balanced, int32_t reason_base, bool explain) {
+             py::dict fit, py::dict balanced, int32_t reason_base, bool explain, py::dict gpu) {
     ks::BatchInput in;
     in.nodes.n = n;
     in.nodes.num_resources = num_resources;
@@ -99,6 +100,30 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
     in.balanced.enabled = balanced["enabled"].cast<bool>();
     in.balanced.weight = balanced["weight"].cast<int64_t>();
     in.balanced.rows = vec<int32_t>(balanced["rows"]);
+    if (gpu.size() > 0) {
+        ks::GpuExt& g = in.gpu;
+        g.enabled = gpu["enabled"].cast<bool>();
+        const py::ssize_t cap = static_cast<py::ssize_t>(n);
+        g.gpu_count = ksbind::column<int32_t>(gpu, "gpu_count", cap);
+        g.gpu_model = ksbind::column<int32_t>(gpu, "gpu_model", cap);
+        g.gpu_free = ksbind::column<int32_t>(gpu, "gpu_free_milli", cap, ks::gpu::kMaxGpus);
+        g.tags = ksbind::column<int32_t>(gpu, "gpu_tags", cap, ks::gpu::kNumTags);
+        for (int32_t i = 0; i < n; ++i)
+            if (g.gpu_count[i] < 0 || g.gpu_count[i] > ks::gpu::kMaxGpus)
+                throw std::invalid_argument("gpu_count out of range");
+        g.shapes = ksbind::shapes_from(gpu, "pod_");
+        if (static_cast<int32_t>(g.shapes.size()) != in.num_pods) throw std::invalid_argument("one GPU shape per pod");
+        for (auto pid : vec<int32_t>(gpu["policies"])) {
+            if (pid < 0 || pid > 5) throw std::invalid_argument("unknown GPU policy");
+            g.policies.push_back(static_cast<ks::gpu::Policy>(pid));
+        }
+        g.weights = vec<int64_t>(gpu["weights"]);
+        if (g.weights.size() != g.policies.size()) throw std::invalid_argument("GPU policy weights");
+        g.typical = ksbind::typical_from(gpu);
+        int32_t sel = gpu["gpusel"].cast<int32_t>();
+        if (sel < 0 || sel > 5) throw std::invalid_argument("unknown GPU selection");
+        g.gpusel = static_cast<ks::gpu::Policy>(sel);
+    }
     ks::validate_batch(in);
     if (explain && in.num_pods != 1) throw std::invalid_argument("explain takes exactly one pod");
 
@@ -113,6 +138,7 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
     res["failures"] = py::array_t<int64_t>(out.failures.size(), out.failures.data());
     res["feasible_count"] = py::array_t<int64_t>(out.feasible_count.size(), out.feasible_count.data());
     res["start_index"] = out.start_index;
+    res["gpu_devices"] = py::array_t<uint32_t>(out.gpu_devices.size(), out.gpu_devices.data());
     res["rng_state"] = out.rng_state;
     if (explain) {
         res["evaluated"] = py::array_t<uint8_t>(ex.evaluated.size(), ex.evaluated.data());
@@ -121,6 +147,7 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
         res["scored"] = py::array_t<int32_t>(ex.scored.size(), ex.scored.data());
         res["plugin_scores"] = py::array_t<int64_t>(ex.plugin_scores.size(), ex.plugin_scores.data());
         res["totals"] = py::array_t<int64_t>(ex.totals.size(), ex.totals.data());
+        res["gpu_fail"] = py::array_t<uint8_t>(ex.gpu_fail.size(), ex.gpu_fail.data());
     }
     return res;
 }
@@ -135,7 +162,8 @@ void bind_schedule(py::module_& m) {
           py::arg("post_reason").noconvert(), py::arg("score_norm").noconvert(), py::arg("score_weight").noconvert(),
           py::arg("static_scores").noconvert(), py::arg("static_active").noconvert(),
           py::arg("pod_class").noconvert(), py::arg("pod_equiv").noconvert(), py::arg("pod_requests").noconvert(), py::arg("pod_nonzero").noconvert(),
-          py::arg("dry_run"), py::arg("fit"), py::arg("balanced"), py::arg("reason_base"), py::arg("explain"));
+          py::arg("dry_run"), py::arg("fit"), py::arg("balanced"), py::arg("reason_base"), py::arg("explain"),
+          py::arg("gpu") = py::dict());
     m.def("num_feasible_nodes_to_find", &ks::num_feasible_nodes_to_find, py::arg("num_all_nodes"),
           py::arg("percentage"));
     m.def("broken_linear", &ks::broken_linear, py::arg("utilization"), py::arg("score"), py::arg("p"));

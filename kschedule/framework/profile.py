@@ -19,13 +19,13 @@ from ..config.defaults import default_config
 from ..config.merge import resolve_profile, resolve_profiles
 from ..config.types import ResolvedProfile
 from ..errors import InvalidConfig
-from ..plugins import names as N
+from ..plugins import gpu_share, names as N
 
 #: Plugins the engine evaluates (C++ kernels or per-class vectorised evaluation).
 IMPLEMENTED = frozenset({
     "PrioritySort", "SchedulingGates", "NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity",
     "NodePorts", "NodeResourcesFit", "NodeResourcesBalancedAllocation", "ImageLocality", "DefaultBinder",
-})
+}) | frozenset(gpu_share.NAMES)
 #: Upstream plugins whose absence only matters for pods that use the feature they serve: a pod that
 #: uses none of it is scheduled exactly as upstream would (the plugin would Skip or pass).
 FEATURE_ONLY = {
@@ -65,8 +65,8 @@ class PluginRegistry:
     def register(self, name: str, *, filter: Callable = None, score: Callable = None, reason: str = "") -> PythonPlugin:
         if not filter and not score:
             raise InvalidConfig("", f'plugin "{name}" needs a filter or a score function')
-        if name in N.EXTENSION_POINTS:
-            raise InvalidConfig("", f'plugin "{name}" is an in-tree plugin name')
+        if name in N.EXTENSION_POINTS or name in gpu_share.NAMES:
+            raise InvalidConfig("", f'plugin "{name}" is a built-in plugin name')
         p = PythonPlugin(name, filter, score, reason or f"node(s) didn't satisfy plugin {name}")
         self.plugins[name] = p
         return p
@@ -74,6 +74,7 @@ class PluginRegistry:
     def catalog(self):
         from ..plugins.catalog import PluginCatalog
         cat = PluginCatalog.default()
+        gpu_share.register(cat)  # built-in out-of-tree plugins, usable by name in any profile
         for p in self.plugins.values():
             cat.register_out_of_tree(p.name, p.extension_points)
         return cat
@@ -91,7 +92,8 @@ class Profile:
     @classmethod
     def default(cls) -> "Profile":
         cfg = default_config()
-        return cls(resolve_profile(cfg.profiles[0]), PluginRegistry(), cfg.percentage_of_nodes_to_score)
+        return cls(resolve_profile(cfg.profiles[0], PluginRegistry().catalog()), PluginRegistry(),
+                   cfg.percentage_of_nodes_to_score)
 
     @classmethod
     def from_config(cls, cfg: Any, name: Optional[str] = None, registry: Optional[PluginRegistry] = None) -> "Profile":

@@ -18,6 +18,7 @@ from typing import Optional
 import numpy as np
 
 from ..objects.taints import Taint, tolerations_tolerate_taint
+from ..plugins import gpu_share
 
 UNSCHEDULABLE_TAINT = Taint("node.kubernetes.io/unschedulable", "", "NoSchedule")
 MB = 1024 * 1024
@@ -25,7 +26,8 @@ IMAGE_MIN_THRESHOLD = 23 * MB
 IMAGE_MAX_CONTAINER_THRESHOLD = 1000 * MB
 
 NORMALIZE = {"TaintToleration": 2, "NodeAffinity": 1}
-DYNAMIC = ("NodeResourcesFit", "NodeResourcesBalancedAllocation")
+# Evaluated in the C++ kernel per pod (they depend on what is bound), not per static class.
+DYNAMIC = ("NodeResourcesFit", "NodeResourcesBalancedAllocation") + tuple(gpu_share.SCORES)
 UNRESOLVABLE = "UnschedulableAndUnresolvable"
 UNSCHEDULABLE = "Unschedulable"
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..cluster import RES_CPU, RES_MEMORY, Cluster
 from ..errors import InvalidObject
+from ..objects.gpu import NODE_GPU_COUNT, NODE_GPU_MODEL, POD_GPU_COUNT, POD_GPU_MILLI, POD_GPU_MODEL
 from ..scheduler import Scheduler
 from .engine import NODE_FAIL, POD_ARRIVAL, POD_DELETE, POD_DELETE_AFTER_ARRIVAL, RETRY, Engine
 from .timeline import INITIAL_BACKOFF_S, MAX_BACKOFF_S
@@ -35,39 +36,59 @@ class TimedPod:
     deletion_s: float = math.nan
 
 
-def nodes_from_node_list(nodes, pods_per_node: int = 110) -> list:
-    """Node objects for a trace's node list: cpu, memory, whole GPUs as ``nvidia.com/gpu``, the GPU model
-    as the ``nvidia.com/gpu.product`` label."""
+def nodes_from_node_list(nodes, pods_per_node: int = 110, gpu_sharing: bool = True) -> list:
+    """Node objects for a trace's node list. GPUs as Open-Gpu-Share devices
+    (``alibabacloud.com/gpu-count`` + model label, see :mod:`kschedule.objects.gpu`), or with
+    ``gpu_sharing=False`` as the whole-GPU extended resource ``nvidia.com/gpu``."""
     out = []
     for i, name in enumerate(nodes.name):
         alloc = {"cpu": f"{int(nodes.cpu_milli[i])}m", "memory": str(int(nodes.memory_bytes[i])),
                  "pods": str(pods_per_node)}
         labels = {"kubernetes.io/hostname": name}
         if nodes.gpu_count[i]:
-            alloc["nvidia.com/gpu"] = str(int(nodes.gpu_count[i]))
-            if nodes.gpu_model[i]:
-                labels["nvidia.com/gpu.product"] = nodes.gpu_model[i]
+            if gpu_sharing:
+                alloc[NODE_GPU_COUNT] = str(int(nodes.gpu_count[i]))
+                if nodes.gpu_model[i]:
+                    labels[NODE_GPU_MODEL] = nodes.gpu_model[i]
+            else:
+                alloc["nvidia.com/gpu"] = str(int(nodes.gpu_count[i]))
+                if nodes.gpu_model[i]:
+                    labels["nvidia.com/gpu.product"] = nodes.gpu_model[i]
         out.append({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels},
                     "status": {"allocatable": alloc, "capacity": dict(alloc)}})
     return out
 
 
-def timed_pods_from_pod_list(pods, namespace: str = "default") -> list:
-    """Pod objects for a trace's pod list. Whole GPUs become ``nvidia.com/gpu`` requests; a fractional
-    GPU share cannot be expressed in the Kubernetes scheduler and raises (use the GPU timeline)."""
+def timed_pods_from_pod_list(pods, namespace: str = "default", scheduler_name: str = "",
+                             gpu_sharing: bool = True) -> list:
+    """Pod objects for a trace's pod list. GPU requests become Open-Gpu-Share annotations (whole or
+    fractional; schedule them with a profile holding the ``Open-Gpu-Share`` filter, see
+    :mod:`kschedule.plugins.gpu_share`), or with ``gpu_sharing=False`` ``nvidia.com/gpu`` requests
+    (whole GPUs only; a fractional share raises)."""
     out = []
     for i, name in enumerate(pods.name):
         req = {"cpu": f"{int(pods.cpu_milli[i])}m", "memory": str(int(pods.memory_bytes[i]))}
+        ann = {}
         ng = int(pods.num_gpu[i])
         if ng:
-            if int(pods.gpu_milli[i]) != 1000:
+            milli = int(pods.gpu_milli[i])
+            if gpu_sharing:
+                ann = {POD_GPU_COUNT: str(ng), POD_GPU_MILLI: str(milli)}
+                if pods.gpu_spec[i]:
+                    ann[POD_GPU_MODEL] = "|".join(pods.gpu_spec[i])
+            elif milli != 1000:
                 raise InvalidObject("trace row", name, "gpu_milli",
-                                    "a fractional GPU share needs the GPU-sharing replay (kschedule.sim.timeline_replay)")
-            req["nvidia.com/gpu"] = str(ng)
-        obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name.lower().replace("_", "-"),
-                                                                "namespace": namespace},
-               "spec": {"containers": [{"name": "main", "resources": {"requests": req}}]}}
-        out.append(TimedPod(obj, float(pods.creation_time[i]) if np.isfinite(pods.creation_time[i]) else 0.0,
+                                    "a fractional GPU share needs gpu_sharing=True and the Open-Gpu-Share filter")
+            else:
+                req["nvidia.com/gpu"] = str(ng)
+        spec = {"containers": [{"name": "main", "resources": {"requests": req}}]}
+        if scheduler_name:
+            spec["schedulerName"] = scheduler_name
+        md = {"name": name.lower().replace("_", "-"), "namespace": namespace}
+        if ann:
+            md["annotations"] = ann
+        out.append(TimedPod({"apiVersion": "v1", "kind": "Pod", "metadata": md, "spec": spec},
+                            float(pods.creation_time[i]) if np.isfinite(pods.creation_time[i]) else 0.0,
                             float(pods.deletion_time[i])))
     return out
 

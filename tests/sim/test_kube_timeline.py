@@ -58,11 +58,29 @@ def test_pod_list_conversion_and_whole_gpus():
                  np.array([64 << 30, 32 << 30, 16 << 30], np.int64), np.array([0, 0, 1], np.int32),
                  np.array([0, 0, 1000], np.int32), [(), (), ()], ["", "", ""], ["", "", ""],
                  np.array([0.0, 10.0, 20.0]), np.array([100.0, math.nan, 30.0]), np.array([0.0, 10.0, 20.0]))
-    c = ks.Cluster.from_objects(nodes=nodes_from_node_list(nl))
+    c = ks.Cluster.from_objects(nodes=nodes_from_node_list(nl, gpu_sharing=False))
     assert c.nodes.allocatable[c.resource_row("nvidia.com/gpu")].tolist() == [0, 1]
-    r = kube_timeline_replay(c, timed_pods_from_pod_list(pl))
+    r = kube_timeline_replay(c, timed_pods_from_pod_list(pl, gpu_sharing=False))
     assert r.placements["default/app-2-gpu"] == "cn-1"
     assert r.summary()["placed"] == 3
     pl.gpu_milli[2] = 500
     with pytest.raises(InvalidObject, match="fractional GPU"):
-        timed_pods_from_pod_list(pl)
+        timed_pods_from_pod_list(pl, gpu_sharing=False)
+
+
+def test_gpu_sharing_trace_through_a_gpu_profile():
+    # openb pods with fractional GPUs, arrivals and departures, through Scheduler.schedule with the
+    # paper's FGD profile (Open-Gpu-Share + FGDScore).
+    from kschedule.framework.profile import Profile
+    nodes, pods = T.load_openb_nodes(), T.load_openb_pods()
+    sub_nodes = nodes.take(np.arange(0, 1213, 10))
+    sub_pods = pods.take(np.arange(0, 1500))
+    cfg = {"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration",
+           "profiles": [{"schedulerName": "fgd", "plugins": {"multiPoint": {"enabled": [
+               {"name": "Open-Gpu-Share"}, {"name": "FGDScore", "weight": 1000}]}}}]}
+    c = ks.Cluster.from_objects(nodes=nodes_from_node_list(sub_nodes))
+    r = kube_timeline_replay(c, timed_pods_from_pod_list(sub_pods, scheduler_name="fgd"), Profile.from_config(cfg))
+    s = r.summary()
+    assert s["pods"] == 1500 and s["placed"] >= 1400
+    assert (c.nodes.gpu_free_milli >= 0).all() and (c.nodes.gpu_free_milli <= 1000).all()
+    assert r.columns["running_pods"][-1] == int((c.pods.node >= 0).sum())
