@@ -23,8 +23,8 @@ from ..scheduler import Scheduler
 from .engine import NODE_FAIL, POD_ARRIVAL, POD_DELETE, POD_DELETE_AFTER_ARRIVAL, RETRY, Engine
 from .timeline import INITIAL_BACKOFF_S, MAX_BACKOFF_S
 
-KUBE_COLUMNS = ("time_s", "cpu_allocation_pct", "memory_allocation_pct", "pending_pods", "running_pods",
-                "attempts", "scheduling_seconds")
+KUBE_COLUMNS = ("time_s", "cpu_allocation_pct", "memory_allocation_pct", "gpu_allocation_pct", "pending_pods",
+                "running_pods", "attempts", "scheduling_seconds")
 
 
 @dataclass
@@ -120,7 +120,9 @@ class KubeTimelineResult:
 class KubeTimeline:
     """Replays timed pods on a Cluster with a Scheduler (profile and seed as for ``Scheduler``)."""
 
-    def __init__(self, cluster: Cluster, pods: Iterable[TimedPod], profile=None, seed: int = 0):
+    def __init__(self, cluster: Cluster, pods: Iterable[TimedPod], profile=None, seed: int = 0,
+                 progress: bool = False):
+        self.progress = progress
         self.cluster = cluster
         self.sched = Scheduler(cluster, profile, seed=seed)
         self.pods = list(pods)
@@ -239,6 +241,9 @@ class KubeTimeline:
         s["time_s"].append(self.engine.now)
         s["cpu_allocation_pct"].append(100.0 * float(req[RES_CPU].sum()) / cpu_t if cpu_t else math.nan)
         s["memory_allocation_pct"].append(100.0 * float(req[RES_MEMORY].sum()) / mem_t if mem_t else math.nan)
+        gpus = int(c.nodes.gpu_count.sum())  # GPU-sharing devices (Open-Gpu-Share)
+        used = gpus * 1000 - int(c.nodes.gpu_free_milli.sum())
+        s["gpu_allocation_pct"].append(100.0 * used / (gpus * 1000) if gpus else math.nan)
         s["pending_pods"].append(len(self.pending))
         s["running_pods"].append(int((c.pods.node >= 0).sum()))
         s["attempts"].append(self.attempts)
@@ -246,7 +251,20 @@ class KubeTimeline:
 
     def run(self, until: Optional[float] = None) -> KubeTimelineResult:
         t0 = time.perf_counter()
-        self.engine.run(until)
+        bar = None
+        if self.progress:
+            try:
+                from tqdm import tqdm  # the optional ``research`` extra
+                bar = tqdm(total=len(self.engine.heap), unit="event")
+            except ImportError:
+                bar = None
+        while self.engine.heap and (until is None or self.engine.heap[0].time <= until):
+            before = self.engine.processed
+            self.engine.step()
+            if bar is not None:
+                bar.update(self.engine.processed - before)
+        if bar is not None:
+            bar.close()
         waits = {k: (self.first_bind[k] - self.arrival[k]) if k in self.first_bind else math.nan
                  for k in self.arrival}
         return KubeTimelineResult({k: np.asarray(v) for k, v in self.samples.items()},
@@ -255,10 +273,11 @@ class KubeTimeline:
 
 
 def kube_timeline_replay(cluster: Cluster, pods: Iterable[TimedPod], profile=None, seed: int = 0,
-                         until: Optional[float] = None, node_failures: Iterable = ()) -> KubeTimelineResult:
+                         until: Optional[float] = None, node_failures: Iterable = (),
+                         progress: bool = False) -> KubeTimelineResult:
     """Replay timed pods on ``cluster`` through the Kubernetes scheduler; ``node_failures`` are
     (time_s, node name) pairs."""
-    sim = KubeTimeline(cluster, pods, profile, seed)
+    sim = KubeTimeline(cluster, pods, profile, seed, progress)
     for t, name in node_failures:
         sim.fail_node(name, t)
     return sim.run(until)

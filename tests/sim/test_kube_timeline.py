@@ -84,3 +84,5 @@ def test_gpu_sharing_trace_through_a_gpu_profile():
     assert s["pods"] == 1500 and s["placed"] >= 1400
     assert (c.nodes.gpu_free_milli >= 0).all() and (c.nodes.gpu_free_milli <= 1000).all()
     assert r.columns["running_pods"][-1] == int((c.pods.node >= 0).sum())
+    used = int(c.nodes.gpu_count.sum()) * 1000 - int(c.nodes.gpu_free_milli.sum())
+    assert r.columns["gpu_allocation_pct"][-1] == pytest.approx(100 * used / (int(c.nodes.gpu_count.sum()) * 1000))
