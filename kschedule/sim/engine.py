@@ -51,6 +51,25 @@ class Engine:
         heapq.heappush(self.heap, ev)
         return ev
 
+    def every(self, interval: float, callback: Callable, start: float = 0.0, until: Optional[float] = None,
+              kind: str = "tick") -> None:
+        """A controller tick: ``callback(engine)`` at ``start``, ``start + interval``, … (up to ``until``),
+        after everything else scheduled at the same instant. Ticks stop when no other event is left, so
+        a replay still ends."""
+        if interval <= 0:
+            raise ValueError("tick interval must be positive")
+
+        def fire(eng, batch):
+            for ev in batch:
+                ev.payload(eng)
+                nxt = ev.time + interval
+                if (until is None or nxt <= until) and any(e.kind != kind for e in eng.heap):
+                    eng.at(nxt, TICK, kind, ev.payload)
+
+        if kind not in self.handlers:
+            self.on(kind, fire)
+        self.at(start, TICK, kind, callback)
+
     def peek_time(self) -> Optional[float]:
         return self.heap[0].time if self.heap else None
 

@@ -20,7 +20,7 @@ from ..cluster import RES_CPU, RES_MEMORY, Cluster
 from ..errors import InvalidObject
 from ..objects.gpu import NODE_GPU_COUNT, NODE_GPU_MODEL, POD_GPU_COUNT, POD_GPU_MILLI, POD_GPU_MODEL
 from ..scheduler import Scheduler
-from .engine import NODE_FAIL, POD_ARRIVAL, POD_DELETE, POD_DELETE_AFTER_ARRIVAL, RETRY, Engine
+from .engine import NODE_ADD, NODE_FAIL, POD_ARRIVAL, POD_DELETE, POD_DELETE_AFTER_ARRIVAL, RETRY, Engine
 from .timeline import INITIAL_BACKOFF_S, MAX_BACKOFF_S
 
 KUBE_COLUMNS = ("time_s", "cpu_allocation_pct", "memory_allocation_pct", "gpu_allocation_pct", "pending_pods",
@@ -134,6 +134,7 @@ class KubeTimeline:
         self.engine.on("delete", self._on_delete)
         self.engine.on("retry", self._on_retry)
         self.engine.on("node_fail", self._on_node_fail)
+        self.engine.on("node_add", self._on_node_add)
         self.pending: dict = {}  # key -> backoff until
         self.attempts_of: dict = {}
         self.arrival: dict = {}
@@ -151,6 +152,18 @@ class KubeTimeline:
                     self.engine.at(p.deletion_s, POD_DELETE, "delete", i)
                 else:
                     self.engine.at(p.arrival_s, POD_DELETE_AFTER_ARRIVAL, "delete", i)
+
+    def add_node(self, obj: dict, at: float) -> None:
+        """A node joins at ``at`` (validated now); pending pods are retried."""
+        from ..objects.node import parse_node
+        parse_node(obj)
+        self.engine.at(at, NODE_ADD, "node_add", obj)
+
+    def _on_node_add(self, eng, events) -> None:
+        for e in events:
+            self.cluster.add_node(e.payload)
+        self._wake()
+        self._sample()
 
     def fail_node(self, name: str, at: float) -> None:
         if name not in self.cluster.nodes.index:

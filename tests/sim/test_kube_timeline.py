@@ -86,3 +86,14 @@ def test_gpu_sharing_trace_through_a_gpu_profile():
     assert r.columns["running_pods"][-1] == int((c.pods.node >= 0).sum())
     used = int(c.nodes.gpu_count.sum()) * 1000 - int(c.nodes.gpu_free_milli.sum())
     assert r.columns["gpu_allocation_pct"][-1] == pytest.approx(100 * used / (int(c.nodes.gpu_count.sum()) * 1000))
+
+
+def test_node_joining_takes_the_waiting_pods():
+    from kschedule.sim import KubeTimeline
+    c = ks.Cluster.from_objects(nodes=[node("a", cpu="1")])
+    sim = KubeTimeline(c, [TimedPod(pod("p0"), 0, 100), TimedPod(pod("p1"), 0, 100)])
+    sim.add_node(node("b", cpu="1"), at=30)
+    r = sim.run()
+    assert r.placements == {"default/p0": "a", "default/p1": "b"} and r.wait_s["default/p1"] == 30.0
+    with pytest.raises(InvalidObject):
+        sim.add_node({"metadata": {"name": "Bad_Name"}}, at=1)

@@ -96,3 +96,17 @@ def test_timeline_is_deterministic_and_replays_the_whole_openb_trace():
     assert a.summary()["pods"] == 8152 and a.summary()["placed"] == 8152
     assert a.columns["time_s"][-1] == pods.deletion_time.max()
     assert a.columns["running_pods"][-1] == 0 and a.columns["gpu_allocation_pct"][-1] == 0
+
+
+def test_controller_ticks_run_between_events_and_stop_with_them():
+    eng = Engine()
+    seen = []
+    eng.on("a", lambda e, batch: seen.append(("a", e.now)))
+    eng.at(0, POD_ARRIVAL, "a")
+    eng.at(25, POD_ARRIVAL, "a")
+    eng.every(10, lambda e: seen.append(("tick", e.now)))
+    eng.run()
+    # a tick at an event's instant runs after it; ticks stop once no other event is left
+    assert seen == [("a", 0.0), ("tick", 0.0), ("tick", 10.0), ("tick", 20.0), ("a", 25.0), ("tick", 30.0)]
+    with pytest.raises(ValueError):
+        eng.every(0, lambda e: None)
