@@ -305,9 +305,10 @@ class Cluster:
         terminated = []
         for o in pods:
             pi = parse_pod(o)
-            if pi.key in self.pods.index or pi.key in pod_keys:
-                raise InvalidObject("Pod", pi.key, "metadata.name", f'Duplicate value: "{pi.name}"')
-            pod_keys.add(pi.key)
+            key = pi.key
+            if key in self.pods.index or key in pod_keys:
+                raise InvalidObject("Pod", key, "metadata.name", f'Duplicate value: "{pi.name}"')
+            pod_keys.add(key)
             if pi.node_name and pi.node_name not in self.nodes.index and pi.node_name not in seen:
                 raise InvalidObject("Pod", pi.key, "spec.nodeName", f'node "{pi.node_name}" not found')
             if pi.priority is None:
@@ -494,8 +495,9 @@ class Cluster:
             for k, v in pi.labels.items():
                 kr, vr = self._label_row(t, k, v)
                 t._label_values[kr, row] = vr
-            t.keys.append(pi.key)
-            t.index[pi.key] = row
+            key = pi.key
+            t.keys.append(key)
+            t.index[key] = row
             t.infos.append(pi)
         t._requests[np.asarray(rows_r, np.intp), np.asarray(rows_c, np.intp)] = np.asarray(vals, np.int64)
         t._nonzero[:, start:start + m] = nz
