@@ -107,7 +107,7 @@ def _regex_error(msg: str, fmt: str, *examples: str) -> str:
 
 
 def _nbytes(s: str) -> int:
-    # Go measures strings in bytes.
+    # Go measures strings in bytes (v1.34's messages still say "characters", MaxLenError).
     return len(s.encode("utf-8", "surrogatepass"))
 
 
@@ -115,7 +115,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     """Upstream ``IsDNS1123Subdomain``: messages, empty when valid."""
     errs = []
     if _nbytes(value) > 253:
-        errs.append("must be no more than 253 bytes")
+        errs.append("must be no more than 253 characters")
     if not _DNS1123_SUBDOMAIN_RE.fullmatch(value):
         errs.append(_regex_error(_DNS1123_SUBDOMAIN_ERR, _DNS1123_SUBDOMAIN_FMT, "example.com"))
     return errs
@@ -134,12 +134,12 @@ def is_qualified_name(value: str) -> list[str]:
         else:
             errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
     else:
-        return ["a valid label key " + _regex_error(_LABEL_KEY_ERR, _LABEL_KEY_FMT, "MyName", "my.name", "123-abc")
+        return ["a qualified name " + _regex_error(_LABEL_KEY_ERR, _LABEL_KEY_FMT, "MyName", "my.name", "123-abc")
                 + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
     if not name:
         errs.append("name part must be non-empty")
     elif _nbytes(name) > 63:
-        errs.append("name part must be no more than 63 bytes")
+        errs.append("name part must be no more than 63 characters")
     if not _LABEL_KEY_RE.fullmatch(name):
         errs.append("name part " + _regex_error(_LABEL_KEY_ERR, _LABEL_KEY_FMT, "MyName", "my.name", "123-abc"))
     return errs
@@ -149,7 +149,7 @@ def is_valid_label_value(value: str) -> list[str]:
     """Upstream ``IsValidLabelValue``: messages, empty when valid (the empty string is valid)."""
     errs = []
     if _nbytes(value) > 63:
-        errs.append("must be no more than 63 bytes")
+        errs.append("must be no more than 63 characters")
     if not _LABEL_VALUE_RE.fullmatch(value):
         errs.append(_regex_error(_LABEL_VALUE_ERR, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
     return errs

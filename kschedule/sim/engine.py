@@ -90,9 +90,23 @@ class Engine:
         self.processed += len(batch)
         return True
 
-    def run(self, until: Optional[float] = None) -> None:
-        """Process events until the heap is empty or the next event is later than ``until``."""
+    def run(self, until: Optional[float] = None, progress: bool = False) -> None:
+        """Process events until the heap is empty or the next event is later than ``until``;
+        ``progress`` shows a tqdm bar (the optional ``research`` extra) when tqdm is installed."""
+        bar = None
+        if progress:
+            try:
+                from tqdm import tqdm
+                bar = tqdm(total=len(self.heap), unit="event")
+            except ImportError:
+                bar = None
         while self.heap and (until is None or self.heap[0].time <= until):
+            before = self.processed
             self.step()
+            if bar is not None:
+                bar.total = max(bar.total, self.processed + len(self.heap))
+                bar.update(self.processed - before)
+        if bar is not None:
+            bar.close()
         if until is not None and until > self.now:
             self.now = until

@@ -264,20 +264,7 @@ class KubeTimeline:
 
     def run(self, until: Optional[float] = None) -> KubeTimelineResult:
         t0 = time.perf_counter()
-        bar = None
-        if self.progress:
-            try:
-                from tqdm import tqdm  # the optional ``research`` extra
-                bar = tqdm(total=len(self.engine.heap), unit="event")
-            except ImportError:
-                bar = None
-        while self.engine.heap and (until is None or self.engine.heap[0].time <= until):
-            before = self.engine.processed
-            self.engine.step()
-            if bar is not None:
-                bar.update(self.engine.processed - before)
-        if bar is not None:
-            bar.close()
+        self.engine.run(until, progress=self.progress)
         waits = {k: (self.first_bind[k] - self.arrival[k]) if k in self.first_bind else math.nan
                  for k in self.arrival}
         return KubeTimelineResult({k: np.asarray(v) for k, v in self.samples.items()},

@@ -271,20 +271,7 @@ class GpuTimeline:
 
     def run(self, until: Optional[float] = None) -> TimelineResult:
         t0 = time.perf_counter()
-        bar = None
-        if self.progress:
-            try:
-                from tqdm import tqdm  # the optional ``research`` extra
-                bar = tqdm(total=len(self.engine.heap), unit="event")
-            except ImportError:
-                bar = None
-        while self.engine.heap and (until is None or self.engine.heap[0].time <= until):
-            before = self.engine.processed
-            self.engine.step()
-            if bar is not None:
-                bar.update(self.engine.processed - before)
-        if bar is not None:
-            bar.close()
+        self.engine.run(until, progress=self.progress)
         cols = {k: np.asarray(v) for k, v in self.samples.items()}
         wait = self.first_bind - self.arrival
         return TimelineResult(self.policy, self.seed, cols, self.node_of.copy(), wait, self.attempts,

@@ -285,9 +285,9 @@ def test_validate_taints_valid():
 
 INVALID_TAINTS = [
     ([{"key": "", "effect": NS}], "spec.taints[0].key", 'Invalid value: "": name part must be non-empty'),
-    ([{"key": "a/b/c", "effect": NS}], "spec.taints[0].key", 'Invalid value: "a/b/c": a valid label key'),
+    ([{"key": "a/b/c", "effect": NS}], "spec.taints[0].key", 'Invalid value: "a/b/c": a qualified name'),
     ([{"key": "a", "value": "-bad", "effect": NS}], "spec.taints[0].value", 'Invalid value: "-bad": a valid label'),
-    ([{"key": "a", "value": "x" * 64, "effect": NS}], "spec.taints[0].value", "Invalid value: \"" + "x" * 64 + "\": must be no more than 63 bytes"),
+    ([{"key": "a", "value": "x" * 64, "effect": NS}], "spec.taints[0].value", "Invalid value: \"" + "x" * 64 + "\": must be no more than 63 characters"),
     ([{"key": "a", "value": "b"}], "spec.taints[0].effect", "Required value"),
     ([{"key": "a", "effect": "Evict"}], "spec.taints[0].effect", 'Unsupported value: "Evict"'),
     ([{"key": "a", "value": "1", "effect": NS}, {"key": "a", "value": "2", "effect": NS}], "spec.taints[1]",
