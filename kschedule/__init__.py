@@ -21,9 +21,9 @@ def __getattr__(name):
     if name == "Cluster":
         from .cluster import Cluster
         return Cluster
-    if name in ("Profile",):
-        from .framework.profile import Profile
-        return Profile
+    if name in ("Profile", "Profiles", "PluginRegistry"):
+        from .framework import profile
+        return getattr(profile, name)
     if name in ("Scheduler",):
         from .scheduler import Scheduler
         return Scheduler

@@ -54,7 +54,7 @@ from .gcpause import without_gc
 from .interning import Interner, LabelInterner
 from .objects.load import load_objects
 from .objects.meta import object_name
-from .objects.gpu import MAX_GPUS, select_best_devices
+from .objects.gpu import MAX_GPUS, POD_GPU_INDEX, select_best_devices
 from .objects.node import NodeInfo, parse_node
 from .objects.pod import PodInfo, parse_pod
 
@@ -666,6 +666,18 @@ class Cluster:
                 else:
                     spec.pop("nodeName", None)
                 obj = {**obj, "spec": spec}
+            if pi.gpu is not None:
+                # Record the devices the pod holds, so that a reload restores them exactly.
+                mask = int(self.pods._gpu_devices[i])
+                index = "-".join(str(d) for d in range(MAX_GPUS) if mask >> d & 1) if j >= 0 else ""
+                md = obj.get("metadata") or {}
+                ann = dict(md.get("annotations") or {})
+                if ann.get(POD_GPU_INDEX, "") != index:
+                    if index:
+                        ann[POD_GPU_INDEX] = index
+                    else:
+                        ann.pop(POD_GPU_INDEX, None)
+                    obj = {**obj, "metadata": {**md, "annotations": ann}}
             pods.append(obj)
         pods.extend(pi.obj for pi in self.terminated)
         pcs = [{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": k},

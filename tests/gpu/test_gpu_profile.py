@@ -96,3 +96,18 @@ def test_explain_shows_the_gpu_filter_and_scores():
                                                         "alibabacloud.com/gpu-milli": "1000"}}}
     (r,) = s.schedule([big])
     assert r.node is None and r.message == f"0/2 nodes are available: 2 {gpu_share.REASON}."
+
+
+def test_scheduled_devices_survive_a_round_trip():
+    node = {"kind": "Node", "metadata": {"name": "a", "labels": {"alibabacloud.com/gpu-card-model": "T4"}},
+            "status": {"allocatable": {"cpu": "32", "memory": "64Gi", "pods": "110", "alibabacloud.com/gpu-count": "4"}}}
+    c = ks.Cluster.from_objects(nodes=[node])
+    s = ks.Scheduler(c, paper_profile("FGD"))
+    pods = [{"metadata": {"name": f"x{i}", "annotations": {"alibabacloud.com/gpu-count": "1",
+                                                           "alibabacloud.com/gpu-milli": str(m)}},
+             "spec": {"schedulerName": "paper", "containers": [{"name": "c", "resources": {"requests": {"cpu": "1"}}}]}}
+            for i, m in enumerate([700, 300, 500, 1000])]
+    assert all(r.node == "a" for r in s.schedule(pods))
+    c2 = ks.Cluster.from_objects(**c.to_objects())
+    assert np.array_equal(c2.nodes.gpu_free_milli, c.nodes.gpu_free_milli)
+    assert np.array_equal(c2.pods.gpu_devices, c.pods.gpu_devices)
