@@ -184,7 +184,8 @@ class Scheduler:
 
     def _gpu_typical(self):
         """FGD's target workload: ``self.gpu_typical`` if set (a list of (PodShape, p) or a
-        kschedule.gpu.state.Typical), else the typical shapes of every pod the cluster holds."""
+        kschedule.gpu.state.Typical), else the typical shapes of every pod the cluster holds when
+        the first GPU batch is scheduled (kept from then on, as the artifact computes it once)."""
         from .gpu import reference as gref
         from .gpu.state import Typical
         t = self.gpu_typical
@@ -198,7 +199,9 @@ class Scheduler:
                 pods.append(gref.PodShape(int(c.pods._nonzero[0, i]), 0, g.num_gpu if g else 0,
                                           g.gpu_milli if g else 0, "|".join(g.models) if g else ""))
             t = gref.typical_pods(pods) if pods else []
-        return Typical.from_reference(list(t), self.cluster.gpu_models)
+        typ = Typical.from_reference(list(t), self.cluster.gpu_models)
+        self.gpu_typical = typ
+        return typ
 
     @staticmethod
     def _gpu_config_used(profile: Profile) -> bool:

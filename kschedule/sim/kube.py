@@ -127,6 +127,17 @@ class KubeTimeline:
         self.sched = Scheduler(cluster, profile, seed=seed)
         self.pods = list(pods)
         self.keys = [Cluster._key(p.obj) for p in self.pods]
+        if any(Scheduler._gpu_config_used(pr) for pr in self.sched.profiles.list):
+            # FGD's target workload: the typical shapes of the whole replayed workload.
+            from ..gpu import reference as gref
+            from ..objects.pod import parse_pod
+            shapes = []
+            for p in self.pods:
+                pi = parse_pod(p.obj)
+                g = pi.gpu
+                shapes.append(gref.PodShape(pi.nonzero[0], 0, g.num_gpu if g else 0, g.gpu_milli if g else 0,
+                                            "|".join(g.models) if g else ""))
+            self.sched.gpu_typical = gref.typical_pods(shapes) if shapes else []
         if len(set(self.keys)) != len(self.keys):
             raise InvalidObject("Pod", "", "metadata.name", "duplicate pod names in the workload")
         self.engine = Engine()
