@@ -274,9 +274,12 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
         int64_t processed = 0;
         const int64_t to_find = std::max<int64_t>(in.num_to_find, 1);
         const int32_t M = in.num_order;
+        // findNodesThatPassFilters: nodes[(nextStartNodeIndex + i) % len(nodes)], walked without a
+        // division per node.
+        int64_t pos = M > 0 ? start % M : 0;
         for (int32_t k = 0; k < M; ++k) {
-            // findNodesThatPassFilters: nodes[(nextStartNodeIndex + i) % len(nodes)]
-            int32_t node = in.order[(start + k) % M];
+            int32_t node = in.order[pos];
+            if (++pos == M) pos = 0;
             ++processed;
             if (ex) ex->evaluated[node] = 1;
             if (pre[node] >= 0) continue;
