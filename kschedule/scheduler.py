@@ -11,12 +11,12 @@ into C++ (``csrc/schedule.cpp``); static per-class plugin results come from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Optional
 
 import numpy as np
 
 from . import _core
-from .cluster import RES_CPU, RES_EPHEMERAL, RES_MEMORY, RES_PODS, Cluster
+from .cluster import Cluster
 from .errors import InvalidObject
 from .framework import messages
 from .gcpause import without_gc

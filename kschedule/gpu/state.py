@@ -19,7 +19,7 @@ A placement records the devices a pod holds (a bitmask); a departure frees exact
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 

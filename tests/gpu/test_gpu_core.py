@@ -9,7 +9,6 @@ from kschedule.framework.reference import SplitMix64
 from kschedule.gpu import reference as ref
 from kschedule.gpu.replay import Workload, paper_replay, reference_run, run
 from kschedule.gpu.state import POLICIES, GpuCluster, Typical, build_shapes, node_frag, score
-from kschedule.interning import Interner
 from kschedule.traces.schema import NodeList
 
 MODELS = ["T4", "P100", "V100M16", "A10"]

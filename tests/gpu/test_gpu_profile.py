@@ -8,7 +8,7 @@ import kschedule as ks
 import kschedule.traces as T
 from kschedule.framework.profile import Profile
 from kschedule.framework.reference import SplitMix64
-from kschedule.gpu.replay import Workload, _shuffle, prepare_workload, run
+from kschedule.gpu.replay import Workload, prepare_workload, run
 from kschedule.gpu.state import GpuCluster, Typical
 from kschedule.plugins import gpu_share
 

@@ -5,7 +5,6 @@ and the FGD paper (1213 GPU nodes, 6212 GPUs; default list requests 6086.8 GPUs)
 """
 import gzip
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
