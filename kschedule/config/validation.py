@@ -160,37 +160,6 @@ def raise_aggregate(errs: list[FieldError], prefix: str = "") -> None:
     raise err
 
 
-# --------------------------------------------------------------------------- apimachinery names
-
-_QNAME_CHAR = "[A-Za-z0-9]"
-_QNAME_EXT = "[-A-Za-z0-9_.]"
-QUALIFIED_NAME_FMT = f"({_QNAME_CHAR}{_QNAME_EXT}*)?{_QNAME_CHAR}"
-_QNAME_RE = re.compile(f"^{QUALIFIED_NAME_FMT}$")
-_QNAME_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with "
-              "an alphanumeric character")
-DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*"
-_DNS1123_SUBDOMAIN_RE = re.compile(f"^{DNS1123_SUBDOMAIN_FMT}$")
-_DNS1123_SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-                          "characters, '-' or '.', and must start and end with an alphanumeric character")
-LABEL_VALUE_FMT = f"(({_QNAME_CHAR}{_QNAME_EXT}*)?{_QNAME_CHAR})?"
-_LABEL_VALUE_RE = re.compile(f"^{LABEL_VALUE_FMT}$")
-_LABEL_VALUE_MSG = ("a valid label must be an empty string or consist of alphanumeric characters, "
-                    "'-', '_' or '.', and must start and end with an alphanumeric character")
-
-
-def _regex_error(msg: str, fmt: str, *examples: str) -> str:
-    if not examples:
-        return f"{msg} (regex used for validation is '{fmt}')"
-    # Same concatenation as Go's RegexError (which yields the double space before "or").
-    out = msg + " (e.g. "
-    for i, e in enumerate(examples):
-        if i:
-            out += " or "
-        out += f"'{e}', "
-    return out + f"regex used for validation is '{fmt}')"
-
-
 # Label and name syntax: the object model's implementation (apimachinery util/validation).
 
 
