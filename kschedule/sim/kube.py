@@ -21,7 +21,7 @@ from ..errors import InvalidObject
 from ..objects.gpu import NODE_GPU_COUNT, NODE_GPU_MODEL, POD_GPU_COUNT, POD_GPU_MILLI, POD_GPU_MODEL
 from ..scheduler import Scheduler
 from .engine import NODE_ADD, NODE_FAIL, POD_ARRIVAL, POD_DELETE, POD_DELETE_AFTER_ARRIVAL, RETRY, Engine
-from .timeline import INITIAL_BACKOFF_S, MAX_BACKOFF_S
+from .timeline import INITIAL_BACKOFF_S, MAX_BACKOFF_S, ColumnsResult
 
 KUBE_COLUMNS = ("time_s", "cpu_allocation_pct", "memory_allocation_pct", "gpu_allocation_pct", "pending_pods",
                 "running_pods", "attempts", "scheduling_seconds")
@@ -94,17 +94,13 @@ def timed_pods_from_pod_list(pods, namespace: str = "default", scheduler_name: s
 
 
 @dataclass
-class KubeTimelineResult:
+class KubeTimelineResult(ColumnsResult):
     columns: dict
     placements: dict  # pod key -> last node (None if never placed)
     wait_s: dict  # pod key -> seconds from arrival to first placement (NaN if never placed)
     attempts: int
     wall_seconds: float
     scheduling_seconds: float
-
-    def to_pandas(self):
-        import pandas as pd  # the optional ``research`` extra
-        return pd.DataFrame(self.columns)
 
     def summary(self) -> dict:
         waits = np.array(list(self.wait_s.values()), float)

@@ -31,8 +31,18 @@ COLUMNS = ("time_s", "gpu_allocation_pct", "cpu_allocation_pct", "memory_allocat
            "pending_pods", "running_pods", "attempts", "scheduling_seconds")
 
 
+class ColumnsResult:
+    """Samples over time as numpy ``columns``; shared by both timeline results."""
+
+    columns: dict
+
+    def to_pandas(self):
+        import pandas as pd  # the optional ``research`` extra
+        return pd.DataFrame(self.columns)
+
+
 @dataclass
-class TimelineResult:
+class TimelineResult(ColumnsResult):
     """Samples over time (``columns``, numpy) and per-pod outcomes."""
 
     policy: str
@@ -43,10 +53,6 @@ class TimelineResult:
     attempts: int
     wall_seconds: float
     scheduling_seconds: float
-
-    def to_pandas(self):
-        import pandas as pd  # the optional ``research`` extra
-        return pd.DataFrame(self.columns)
 
     def summary(self) -> dict:
         c = self.columns
