@@ -56,7 +56,7 @@ from .objects.load import load_objects
 from .objects.meta import object_name
 from .objects.gpu import MAX_GPUS, POD_GPU_INDEX, select_best_devices
 from .objects.node import NodeInfo, parse_node
-from .objects.pod import PodInfo, parse_pod
+from .objects.pod import PodInfo, parse_pod, parse_pods
 
 RES_CPU, RES_MEMORY, RES_EPHEMERAL, RES_PODS = 0, 1, 2, 3
 NUM_GPU_TAGS = 9  # GpuClustering tags: [0] share-gpu, [k] k whole GPUs
@@ -66,6 +66,7 @@ BASE_RESOURCES = ("cpu", "memory", "ephemeral-storage", "pods")
 SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
 
 _INITIAL_CAPACITY = 16
+_TERMINATED_PHASES = ("Succeeded", "Failed")
 
 
 def _grow(arr: np.ndarray, axis: int, new_size: int, fill) -> np.ndarray:
@@ -300,27 +301,64 @@ class Cluster:
             if ni.name in self.nodes.index or ni.name in seen:
                 raise InvalidObject("Node", ni.name, "metadata.name", f'Duplicate value: "{ni.name}"')
             seen.add(ni.name)
-        pod_infos = []
-        pod_keys = set()
-        terminated = []
-        for o in pods:
-            pi = parse_pod(o)
-            key = pi.key
-            if key in self.pods.index or key in pod_keys:
-                raise InvalidObject("Pod", key, "metadata.name", f'Duplicate value: "{pi.name}"')
-            pod_keys.add(key)
-            if pi.node_name and pi.node_name not in self.nodes.index and pi.node_name not in seen:
-                raise InvalidObject("Pod", pi.key, "spec.nodeName", f'node "{pi.node_name}" not found')
-            if pi.priority is None:
-                pi.priority = _resolve_priority(pi, pcs)
-            (terminated if pi.terminated else pod_infos).append(pi)
+        pods = pods if type(pods) is list else list(pods)
+        pod_infos, pod_keys, terminated = self._check_pods(pods, parse_pods(pods), seen, pcs)
         # Everything is valid: apply.
         self.priority_classes = pcs
         for ni in node_infos:
             self._add_node(ni)
-        self._add_pods(pod_infos)
+        self._add_pods(pod_infos, pod_keys)
         self.terminated.extend(terminated)
         self.version += 1
+
+    def _check_pods(self, pods: list, parsed: list, new_nodes: set, pcs: dict) -> tuple:
+        """Validate parsed pods against the cluster (keys, nodes, priority classes) and resolve
+        priorities: (infos of pods to add, their keys, terminated infos). ``parsed`` holds None for
+        an invalid object. The first bad pod in order raises, as a pod-by-pod check would."""
+        try:
+            keys = [f"{pi.namespace}/{pi.name}" for pi in parsed]
+        except AttributeError:  # an invalid object (None)
+            keys = None
+        if keys is not None:
+            names = {pi.node_name for pi in parsed}
+            names.discard("")
+            node_index = self.nodes.index
+            # Checked in bulk, with C-speed set operations; any failure goes through the ordered
+            # check below, which finds the first bad pod and its error.
+            if (len(set(keys)) == len(keys) and self.pods.index.keys().isdisjoint(keys)
+                    and all(n in node_index or n in new_nodes for n in names)):
+                resolved: dict = {}
+                terminated = []
+                for pi in parsed:
+                    if pi.priority is None:
+                        pcn = pi.priority_class_name
+                        prio = resolved.get(pcn)
+                        if prio is None:
+                            prio = resolved[pcn] = _resolve_priority(pi, pcs)
+                        pi.priority = prio
+                    if pi.phase in _TERMINATED_PHASES:
+                        terminated.append(pi)
+                if terminated:
+                    ids = {id(pi) for pi in terminated}
+                    kept = [(pi, k) for pi, k in zip(parsed, keys) if id(pi) not in ids]
+                    return [pi for pi, _ in kept], [k for _, k in kept], terminated
+                return parsed, keys, terminated
+        pod_infos = []
+        pod_keys = set()
+        terminated = []
+        for o, pi in zip(pods, parsed):
+            if pi is None:
+                pi = parse_pod(o)  # raises
+            key = pi.key
+            if key in self.pods.index or key in pod_keys:
+                raise InvalidObject("Pod", key, "metadata.name", f'Duplicate value: "{pi.name}"')
+            pod_keys.add(key)
+            if pi.node_name and pi.node_name not in self.nodes.index and pi.node_name not in new_nodes:
+                raise InvalidObject("Pod", pi.key, "spec.nodeName", f'node "{pi.node_name}" not found')
+            if pi.priority is None:
+                pi.priority = _resolve_priority(pi, pcs)
+            (terminated if pi.terminated else pod_infos).append(pi)
+        return pod_infos, [pi.key for pi in pod_infos], terminated
 
     # ------------------------------------------------------------------ nodes
     def add_node(self, obj: Mapping) -> None:
@@ -455,9 +493,11 @@ class Cluster:
     def add_pods(self, objs: Iterable[Mapping]) -> None:
         self.add_objects(pods=objs)
 
-    def _add_pods(self, infos: list) -> None:
+    def _add_pods(self, infos: list, keys: Optional[list] = None) -> None:
         if not infos:
             return
+        if keys is None:
+            keys = [pi.key for pi in infos]
         t = self.pods
         start = t.n
         m = len(infos)
@@ -469,58 +509,116 @@ class Cluster:
                 a[start:start + m] = fill
             else:
                 a[..., start:start + m] = fill
-        # Gather columns in Python lists, then write them with numpy in one go per column.
-        node_index = self.nodes.index
-        rows_r, rows_c, vals = [], [], []
-        nz = np.empty((2, m), np.int64)
-        node_col = np.empty(m, np.int32)
-        prio = np.empty(m, np.int32)
-        nsc = np.empty(m, np.int32)
-        own = np.empty(m, np.int32)
-        res_ids = self.resources.ids
+        # One pass in Python gathers the fields; everything after works on distinct values (request
+        # dicts, label sets, namespaces, owners, which templates share) and numpy. Interning visits
+        # the distinct values in first-seen order, so ids come out as a pod-by-pod loop gives them.
+        req_col: dict = {}  # id(requests dict) -> column of the distinct-requests table
+        distinct_reqs: list = []
+        req_of, nzs, node_names, prios, nss, owners, labels = [], [], [], [], [], [], []
+        special = []  # rows with host ports or GPUs: bound one by one
         for j, pi in enumerate(infos):
-            row = start + j
-            for res, amount in pi.requests.items():
+            rq = pi.requests
+            u = req_col.get(id(rq))
+            if u is None:
+                u = req_col[id(rq)] = len(distinct_reqs)
+                distinct_reqs.append(rq)
+            req_of.append(u)
+            nzs.append(pi.nonzero)
+            node_names.append(pi.node_name)
+            prios.append(pi.priority)
+            nss.append(pi.namespace)
+            owners.append(pi.owner)
+            labels.append(pi.labels)
+            if pi.host_ports or pi.gpu is not None:
+                special.append(j)
+        # Requests: a (R, distinct) table gathered into the pod columns.
+        res_ids = self.resources.ids
+        tr, tc, tv = [], [], []
+        for u, rq in enumerate(distinct_reqs):
+            for res, amount in rq.items():
                 r = res_ids.get(res)
                 if r is None:
                     r = self._resource_row(res)
-                rows_r.append(r)
-                rows_c.append(row)
-                vals.append(amount)
-            nz[0, j], nz[1, j] = pi.nonzero
-            node_col[j] = node_index[pi.node_name] if pi.node_name else -1
-            prio[j] = pi.priority
-            nsc[j] = self.namespaces.intern(pi.namespace)
-            own[j] = self.owners.intern((pi.namespace,) + pi.owner) if pi.owner else -1
-            for k, v in pi.labels.items():
-                kr, vr = self._label_row(t, k, v)
-                t._label_values[kr, row] = vr
-            key = pi.key
-            t.keys.append(key)
-            t.index[key] = row
-            t.infos.append(pi)
-        t._requests[np.asarray(rows_r, np.intp), np.asarray(rows_c, np.intp)] = np.asarray(vals, np.int64)
-        t._nonzero[:, start:start + m] = nz
-        t._node[start:start + m] = -1
-        t._priority[start:start + m] = prio
-        t._namespace[start:start + m] = nsc
-        t._owner[start:start + m] = own
+                tr.append(r)
+                tc.append(u)
+                tv.append(amount)
+        table = np.zeros((len(self.resources), len(distinct_reqs)), np.int64)
+        table[np.asarray(tr, np.intp), np.asarray(tc, np.intp)] = np.asarray(tv, np.int64)
+        t._requests[: table.shape[0], start:start + m] = table[:, np.asarray(req_of, np.intp)]
+        t._nonzero[:, start:start + m] = np.asarray(nzs, np.int64).reshape(m, 2).T
+        t._priority[start:start + m] = np.asarray(prios, np.int32)
+        ns_id = {ns: self.namespaces.intern(ns) for ns in dict.fromkeys(nss)}
+        t._namespace[start:start + m] = np.fromiter(map(ns_id.__getitem__, nss), np.int32, m)
+        own_id = {}
+        for key in dict.fromkeys(zip(nss, owners)):
+            own_id[key] = self.owners.intern((key[0],) + key[1]) if key[1] else -1
+        t._owner[start:start + m] = np.fromiter(map(own_id.__getitem__, zip(nss, owners)), np.int32, m)
+        self._fill_pod_labels(start, labels)
+        t.keys.extend(keys)
+        t.index.update(zip(keys, range(start, start + m)))
+        t.infos.extend(infos)
+        node_row = dict(self.nodes.index)
+        node_row[""] = -1
+        node_col = np.fromiter(map(node_row.__getitem__, node_names), np.int32, m)
         bound = np.nonzero(node_col >= 0)[0]
         if len(bound):
-            self._bind_rows(start + bound, node_col[bound])
+            self._bind_rows(start + bound, node_col[bound], special=np.asarray(special, np.intp) + start)
+
+    def _fill_pod_labels(self, start: int, labels: list) -> None:
+        """Label columns of pod rows ``start...`` from their label dicts, one interning per distinct set."""
+        t = self.pods
+        sets = list(map(tuple, map(dict.items, labels)))
+        set_id: dict = {}
+        flat_k, flat_v, lengths = [], [], []
+        for ls in sets:
+            if ls not in set_id:
+                set_id[ls] = len(lengths)
+                for k, v in ls:
+                    kr, vr = self._label_row(t, k, v)
+                    flat_k.append(kr)
+                    flat_v.append(vr)
+                lengths.append(len(ls))
+        if not flat_k:
+            return
+        length = np.asarray(lengths, np.intp)
+        offset = np.cumsum(length) - length
+        sid = np.fromiter(map(set_id.__getitem__, sets), np.intp, len(sets))
+        per_pod = length[sid]
+        total = int(per_pod.sum())
+        # Position of each (pod, label) entry inside its set, then inside the flat arrays.
+        within = np.arange(total) - np.repeat(np.cumsum(per_pod) - per_pod, per_pod)
+        idx = np.repeat(offset[sid], per_pod) + within
+        rows = np.repeat(np.arange(start, start + len(sets)), per_pod)
+        t._label_values[np.asarray(flat_k, np.intp)[idx], rows] = np.asarray(flat_v, np.int32)[idx]
 
     def _bind_rows(self, pod_rows: np.ndarray, node_rows: np.ndarray, node_columns_done: bool = False,
-                   gpu_devices: Optional[np.ndarray] = None) -> None:
+                   gpu_devices: Optional[np.ndarray] = None, special: Optional[np.ndarray] = None) -> None:
         """Bind pods (rows) to nodes (rows), updating every derived node column (the resource
-        columns only when ``node_columns_done`` is false: the C++ batch updates them itself)."""
+        columns only when ``node_columns_done`` is false: the C++ batch updates them itself).
+        ``special``, when given, holds every row among ``pod_rows`` whose pod has host ports or GPUs
+        (the others need no per-pod work)."""
         p, n = self.pods, self.nodes
         p._node[pod_rows] = node_rows
         if not node_columns_done:
             self._add_to_node_columns(pod_rows, node_rows)
         if gpu_devices is not None:  # the C++ kernel chose and recorded the devices
             p._gpu_devices[pod_rows] = gpu_devices
-        for pr, nr in zip(pod_rows.tolist(), node_rows.tolist()):
-            n.pods[nr].add(pr)
+        if special is None:
+            pairs = list(zip(pod_rows.tolist(), node_rows.tolist()))
+            for pr, nr in pairs:
+                n.pods[nr].add(pr)
+        else:
+            # Pods grouped by node: one set update per node instead of one add per pod.
+            order = np.argsort(node_rows, kind="stable")
+            nr_sorted = node_rows[order]
+            pr_sorted = pod_rows[order].tolist()
+            starts = [0, *(np.flatnonzero(np.diff(nr_sorted)) + 1).tolist()]
+            node_pods = n.pods
+            for nr, a, b in zip(nr_sorted[starts].tolist(), starts, starts[1:] + [len(pr_sorted)]):
+                node_pods[nr].update(pr_sorted[a:b])
+            keep = np.isin(pod_rows, special)
+            pairs = zip(pod_rows[keep].tolist(), node_rows[keep].tolist())
+        for pr, nr in pairs:
             pi = p.infos[pr]
             if pi.host_ports:
                 n.used_ports[nr].update(pi.host_ports)

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from ..errors import FieldError
-from .meta import expect_int, expect_list, expect_mapping, expect_str, object_name, validate_labels, validate_object_name
-from .requests import pod_requests_and_nonzero
+from .meta import (_DNS1123_SUBDOMAIN, _label_cache, expect_int, expect_list, expect_mapping, expect_str, object_name,
+                   validate_labels, validate_object_name)
+from .quantity import milli_value, value
+from .requests import _status_entries, pod_requests_and_nonzero, requests_and_nonzero_from_containers
 from .selectors import RequiredNodeAffinity, compile_preferred_terms, validate_node_selector, validate_preferred_terms
 from .taints import parse_toleration, validate_tolerations
 from .gpu import pod_gpu_index, pod_gpu_request
@@ -66,10 +68,108 @@ class PodInfo:
 
 def parse_pod(obj: Any) -> PodInfo:
     """Validate a Pod object; raise InvalidObject naming the pod and the field on any problem."""
+    pi = _parse_common(obj)
+    if pi is not None:
+        return pi
     try:
         return _parse_pod(obj)
     except FieldError as e:
         raise e.at("Pod", object_name(obj, "default")) from None
+
+
+def parse_pods(objs) -> list:
+    """:func:`parse_pod` of each object, with None in place of an invalid one (``parse_pod`` of it
+    raises the error): bulk loads check the pods in order and raise for the first bad one."""
+    out = []
+    append = out.append
+    for obj in objs:
+        pi = _parse_common(obj)
+        if pi is None:
+            try:
+                pi = _parse_pod(obj)
+            except Exception:  # noqa: BLE001 - parse_pod(obj) raises it again, in order
+                pi = None
+        append(pi)
+    return out
+
+
+class _Unusual(Exception):
+    """The object needs the general parser (it has an error, or a shape the short path skips)."""
+
+
+_name_ok = _DNS1123_SUBDOMAIN.match
+
+
+def _parse_common(obj: Any) -> Optional[PodInfo]:
+    # The short path for well-formed pods: the checks of _parse_pod written for the common types
+    # only. It returns None for anything else, and _parse_pod then gives the exact error (or parses
+    # the unusual shape), so the two agree on every input.
+    try:
+        if type(obj) is not dict:
+            return None
+        kind = obj.get("kind")
+        md = obj.get("metadata")
+        spec = obj.get("spec")
+        if (kind is not None and kind != "Pod") or type(md) is not dict or type(spec) is not dict:
+            return None
+        name = md.get("name")
+        if type(name) is not str or len(name) > 253 or not _name_ok(name):
+            return None
+        namespace = md.get("namespace")
+        if namespace is None or namespace == "":
+            namespace = "default"
+        elif type(namespace) is not str:
+            return None
+        labels = md.get("labels")
+        if labels is None:
+            labels = {}
+        elif type(labels) is not dict:
+            return None
+        else:
+            for kv in labels.items():
+                if kv not in _label_cache:  # keys there are (str, str): a hit implies valid types
+                    validate_labels(labels)
+                    break
+        gpu = gpu_index = None
+        ann = md.get("annotations")
+        if ann:
+            if type(ann) is not dict:
+                return None
+            gpu = pod_gpu_request(ann)
+            if gpu is not None:
+                gpu_index = pod_gpu_index(ann, gpu)
+        owner = None
+        refs = md.get("ownerReferences")
+        if refs:
+            if type(refs) is not list:
+                return None
+            for r in refs:
+                if type(r) is not dict:
+                    return None
+                if r.get("controller"):
+                    ok, on = r.get("kind"), r.get("name")
+                    if type(ok) is not str or type(on) is not str:
+                        return None
+                    owner = (ok, on)
+                    break
+        status = obj.get("status")
+        if status is None:
+            status = {}
+        elif type(status) is not dict:
+            return None
+        node_name = spec.get("nodeName")
+        if node_name is None:
+            node_name = ""
+        elif type(node_name) is not str:
+            return None
+        info = _spec_info(obj, spec, status)
+    except (FieldError, TypeError, _Unusual):  # TypeError: an unhashable label
+        return None
+    phase = status.get("phase") or ""
+    nominated = status.get("nominatedNodeName") or ""
+    return PodInfo(namespace, name, node_name, info[0], info[1], info[2], labels, owner,
+                   phase if isinstance(phase, str) else "", info[3], info[4], info[5], info[6], info[7], info[8],
+                   info[9], info[10], info[11], nominated if isinstance(nominated, str) else "", obj, gpu, gpu_index)
 
 
 def _parse_pod(obj: Any) -> PodInfo:
@@ -102,14 +202,7 @@ def _parse_pod(obj: Any) -> PodInfo:
     status = obj.get("status")
     status = expect_mapping(status, "status") if status is not None else {}
     node_name = expect_str(spec.get("nodeName"), "spec.nodeName")
-    key = _spec_key(spec, status)
-    info = _SPEC_CACHE.get(key) if key is not None else None
-    if info is None:
-        info = _parse_spec(obj, spec)
-        if key is not None:
-            if len(_SPEC_CACHE) >= _SPEC_CACHE_MAX:
-                _SPEC_CACHE.clear()
-            _SPEC_CACHE[key] = info
+    info = _spec_info(obj, spec, status)
     (scheduler_name, prio, pcn, requests, nonzero, tolerations, required, preferred, host_ports, images,
      num_containers, needs) = info
     phase = status.get("phase") or ""
@@ -124,20 +217,27 @@ def _parse_pod(obj: Any) -> PodInfo:
     )
 
 
-# Pods of one template (Deployment replicas, a kubectl dump) share every field the parser below reads
-# from the spec; parsing it once per distinct content is most of the loading speed. The key holds
-# exactly the fields _parse_spec (and the requests helper) read, nothing per-pod (names, volumes'
-# names, container IDs), so equal keys give equal results.
-_SPEC_CACHE: dict = {}
+# Pods of one template (Deployment replicas, a kubectl dump) share every field the spec parser reads;
+# pods of one shape (batch jobs, per-pod right-sizing) share all of them but the request quantities.
+# The cache is two-level: the *shape key* holds every field _parse_spec (and the requests helper)
+# reads, with each container's request quantities left out (their resource names kept) and nothing
+# per-pod (names, volumes' names, container IDs); the quantities, in container order, select the
+# parse within the shape. Equal shape keys give equal results for everything but requests/nonzero,
+# which a shape recomputes from the quantities with the same aggregation code as a full parse.
+_SPEC_CACHE: dict = {}  # shape key -> _Shape
 _SPEC_CACHE_MAX = 200_000
+_SHAPE_VALUES_MAX = 1 << 16  # parses per shape kept (distinct quantity tuples)
 _SPEC_FIELDS = ("overhead", "resources", "tolerations", "nodeSelector", "affinity", "topologySpreadConstraints",
                 "resourceClaims")
 
 
-def _spec_key(spec: Mapping, status: Mapping):
+def _shape_key(spec: Mapping, status: Mapping):
+    """(shape key bytes, request quantities tuple), or (None, None) when the spec cannot be keyed."""
     # marshal.dumps of a nested list is C speed (several times cheaper than repr) and keeps types apart
-    # (1, 1.0 and True differ); building the list touches only what the parser reads.
+    # (1, 1.0 and True differ); building the list touches only what the parser reads. Limits are
+    # left out: the scheduler's view of a pod never reads them.
     try:
+        vals = []
         parts = [spec.get("schedulerName"), spec.get("priority"), spec.get("priorityClassName")]
         for group in ("initContainers", "containers"):
             cs = spec.get(group)
@@ -145,9 +245,25 @@ def _spec_key(spec: Mapping, status: Mapping):
                 parts.append(None)
                 continue
             if type(cs) is not list:
-                return None
-            parts.append([(c.get("name"), c.get("resources"), c.get("ports"), c.get("image"), c.get("restartPolicy"))
-                          for c in cs])
+                return None, None
+            g = []
+            for c in cs:
+                res = c.get("resources")
+                if res is None:
+                    r = None
+                elif type(res) is dict:
+                    req = res.get("requests")
+                    if type(req) is dict:
+                        r = tuple(req)
+                        vals += req.values()
+                    elif req is None:
+                        r = None
+                    else:
+                        return None, None
+                else:
+                    return None, None
+                g.append((c.get("name"), r, c.get("ports"), c.get("image"), c.get("restartPolicy")))
+            parts.append(g)
         parts.append([spec.get(f) for f in _SPEC_FIELDS])
         vols = spec.get("volumes")
         if vols:
@@ -160,9 +276,108 @@ def _spec_key(spec: Mapping, status: Mapping):
             conds = status.get("conditions")
             if conds:
                 parts.append([x for x in conds if x.get("type") == "PodResizePending"])
-        return marshal.dumps(parts)
+        return marshal.dumps(parts), tuple(vals)
     except (AttributeError, TypeError, ValueError):  # wrong or unmarshallable types: no cache
-        return None
+        return None, None
+
+
+class _Shape:
+    """One shape key: the parse of its first pod, and how to recompute requests for other quantities."""
+
+    __slots__ = ("info", "regular", "init", "by_values")
+
+    def __init__(self, obj: Mapping, spec: Mapping, info: tuple, values: tuple):
+        self.info = info
+        self.by_values = {}
+        self._remember(values, info)
+        # Request names per container (init containers with their sidecar flag), as the key has them;
+        # None when the requests depend on more than the spec (in-place resize status).
+        self.regular = self.init = None
+        if not _status_entries(obj)[0]:
+            self.regular = tuple(_request_names(c) for c in spec.get("containers") or ())
+            self.init = tuple((_request_names(c), c.get("restartPolicy") == "Always")
+                              for c in spec.get("initContainers") or ())
+
+    def _remember(self, values: tuple, info: tuple) -> None:
+        # Only all-string tuples: then no other tuple (1 == 1.0 == True) can compare equal to a key.
+        for q in values:
+            if type(q) is not str:
+                return
+        if len(self.by_values) >= _SHAPE_VALUES_MAX:
+            self.by_values.clear()
+        self.by_values[values] = info
+
+    def instantiate(self, spec: Mapping, values: tuple) -> Optional[tuple]:
+        """The parse for request quantities ``values``, or None if that needs the full parser
+        (an invalid quantity, or a shape whose requests read more than the spec)."""
+        if self.regular is None:
+            return None
+        try:
+            it = iter(values)  # in key order: init containers, then regular ones
+            init = [(_requests_of(names, it), sidecar) for names, sidecar in self.init]
+            regular = [_requests_of(names, it) for names in self.regular]
+            requests, nonzero = requests_and_nonzero_from_containers(spec, regular, init)
+        except (FieldError, TypeError, ValueError, _Unusual):
+            return None
+        if "pods" in requests:
+            return None
+        info = self.info
+        out = (info[0], info[1], info[2], requests, nonzero) + info[5:]
+        self._remember(values, out)
+        return out
+
+
+def _request_names(c: Mapping) -> tuple:
+    res = c.get("resources")
+    req = res.get("requests") if res else None
+    return tuple(req) if req else ()
+
+
+_CPU_MILLI: dict = {}  # quantity string -> MilliValue(), for the "cpu" requests of shapes
+_VALUE: dict = {}  # quantity string -> Value(), for every other resource
+
+
+def _requests_of(names: tuple, it) -> dict:
+    """One container's parsed requests from its quantities (as _resource_list parses them)."""
+    out = {}
+    for name in names:
+        q = next(it)
+        if type(q) is not str:
+            raise _Unusual
+        memo = _CPU_MILLI if name == "cpu" else _VALUE
+        v = memo.get(q)
+        if v is None:
+            v = milli_value(q) if name == "cpu" else value(q)
+            if v < 0:
+                raise _Unusual
+            if len(memo) >= _SPEC_CACHE_MAX:
+                memo.clear()
+            memo[q] = v
+        out[name] = v
+    return out
+
+
+def _spec_info(obj: Mapping, spec: Mapping, status: Mapping) -> tuple:
+    """The parse of the spec of ``obj`` through the shape cache; raises FieldError for a bad spec."""
+    key, values = _shape_key(spec, status)
+    if key is None:
+        return _parse_spec(obj, spec)
+    shape = _SPEC_CACHE.get(key)
+    if shape is None:
+        info = _parse_spec(obj, spec)
+        if len(_SPEC_CACHE) >= _SPEC_CACHE_MAX:
+            _SPEC_CACHE.clear()
+        _SPEC_CACHE[key] = _Shape(obj, spec, info, values)
+        return info
+    try:
+        info = shape.by_values.get(values)
+    except TypeError:  # an unhashable quantity: the full parser reports it
+        return _parse_spec(obj, spec)
+    if info is None:
+        info = shape.instantiate(spec, values)
+        if info is None:
+            info = _parse_spec(obj, spec)
+    return info
 
 
 _TOLERATIONS_CACHE: dict = {}

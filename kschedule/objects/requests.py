@@ -75,7 +75,7 @@ _EMPTY: Mapping = {}
 __all__ = [
     "NON_ZERO_DEFAULTS", "DEFAULT_MILLI_CPU_REQUEST", "DEFAULT_MEMORY_REQUEST",
     "pod_requests", "pod_limits", "container_requests", "container_limits", "pod_nonzero_requests",
-    "pod_requests_and_nonzero", "is_supported_pod_level_resource", "is_pod_level_requests_set",
+    "pod_requests_and_nonzero", "requests_and_nonzero_from_containers", "is_supported_pod_level_resource", "is_pod_level_requests_set",
     "is_pod_level_resources_set",
 ]
 
@@ -386,6 +386,13 @@ def pod_limits(pod: Mapping, *, exclude_overhead: bool = False, skip_pod_level: 
 def pod_requests_and_nonzero(pod: Mapping) -> tuple[dict, tuple[int, int]]:
     """``(pod_requests(pod), pod_nonzero_requests(pod))`` parsing the pod once (loading path)."""
     spec, regular, init = _collect(pod, "requests", True)
+    return requests_and_nonzero_from_containers(spec, regular, init)
+
+
+def requests_and_nonzero_from_containers(spec: Mapping, regular: list, init: list) -> tuple[dict, tuple[int, int]]:
+    """The second half of :func:`pod_requests_and_nonzero`, from each container's parsed requests
+    (``regular``: dicts; ``init``: (dict, is_sidecar)), status already applied. Shapes of the loading
+    cache call it with requests parsed from quantities alone."""
     pod_level = _pod_level(spec, "requests")
     plain = _finish_requests(_aggregate(regular, init, None), spec, pod_level, False)
     if pod_level is None:
