@@ -1,5 +1,6 @@
 #include "schedule.hpp"
 
+#include "dense.hpp"
 #include "kernels.hpp"
 
 #include <algorithm>
@@ -95,6 +96,8 @@ void diagnose(const BatchInput& in, const PodPlan& plan, int32_t p, int32_t reas
 }  // namespace detail
 
 void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, ExplainOutput* ex) {
+    const bool gpu_used = in.gpu.enabled || !in.gpu.policies.empty();
+    if (in.dense && !ex && !gpu_used && run_batch_dense(in, reason_base, out)) return;
     const int32_t N = in.nodes.n;
     const int32_t R = in.nodes.num_resources;
     const int32_t K = static_cast<int32_t>(in.static_scores_meta.size());

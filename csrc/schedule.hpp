@@ -83,6 +83,7 @@ struct BatchInput {
     Matrix<const int64_t> pod_requests; // (P, >= num_resources) plain requests per resource row
     Matrix<const int64_t> pod_nonzero;  // (P, 2)
     bool dry_run = false;               // do not bind (explain)
+    bool dense = true;                  // allow the position-ordered loop (dense.hpp) when it qualifies
 
     FitArgs fit;
     BalancedArgs balanced;
@@ -108,6 +109,7 @@ struct BatchOutput {
     std::vector<uint32_t> gpu_devices;   // (P) devices taken (GPU sharing), bitmask
     int64_t start_index = 0;
     uint64_t rng_state = 0;
+    bool dense = false;                  // the position-ordered loop (dense.hpp) ran the batch
 };
 
 // Runs the batch; `reason_base` is the first reason id for Fit reasons. When `explain` is not null the

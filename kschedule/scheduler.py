@@ -66,10 +66,16 @@ class Scheduler:
     """Schedules pods onto ``cluster`` with ``profile`` (a Profile, Profiles, or None for the default)."""
 
     def __init__(self, cluster: Cluster, profile: Any = None, seed: int = 0,
-                 percentage_of_nodes_to_score: Optional[int] = None, equivalence_cache: bool = True):
+                 percentage_of_nodes_to_score: Optional[int] = None, equivalence_cache: bool = True,
+                 dense_path: bool = True):
         self.cluster = cluster
         #: Reuse Fit/BalancedAllocation work across pods with identical specs (exact; off = slow path).
         self.equivalence_cache = equivalence_cache
+        #: Let the core run batches over position-ordered node columns (csrc/dense.hpp; exact, same
+        #: placements). Off = the generic one-node-at-a-time loop, kept for explain and GPU sharing.
+        self.dense_path = dense_path
+        #: Whether the last batch ran in the position-ordered loop (for tests and benchmarks).
+        self.last_batch_dense = False
         #: FGD's target workload (typical pod shapes); None = computed from the cluster's pods.
         self.gpu_typical = None
         if profile is None:
@@ -253,7 +259,7 @@ class Scheduler:
             self._num_to_find(profile, len(order)), self.start_index, self.rng_state, np.ascontiguousarray(pre),
             np.ascontiguousarray(post), norm, wts, scores.reshape(S, K, n), np.ascontiguousarray(active),
             pod_class, equiv, pod_req, pod_nz, dry_run, self._fit_config(profile), self._balanced_config(profile),
-            len(ev.reasons), explain, gpu)
+            len(ev.reasons), explain, gpu, self.dense_path)
         return res, ev
 
     @staticmethod
@@ -476,6 +482,7 @@ class Scheduler:
         absent = c.nodes.n - len(order) if order is not None else 0
         self.start_index = int(res["start_index"])
         self.rng_state = int(res["rng_state"])
+        self.last_batch_dense = bool(res["dense"])
         chosen = res["chosen"]
         placed = chosen >= 0
         if placed.any():

@@ -40,9 +40,11 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
              arr<int64_t> score_weight, arr<int64_t> static_scores, arr<uint8_t> static_active,
              arr<int32_t> pod_class, arr<int32_t> pod_equiv, arr<int64_t> pod_requests, arr<int64_t> pod_nonzero,
              bool dry_run,
-             py::dict fit, py::dict balanced, int32_t reason_base, bool explain, py::dict gpu) {
+             py::dict fit, py::dict balanced, int32_t reason_base, bool explain, py::dict gpu,
+             bool dense) {
     ks::BatchInput in;
     in.nodes.n = n;
+    in.dense = dense;
     in.nodes.num_resources = num_resources;
     in.nodes.allocatable = mat<const int64_t>(allocatable, "allocatable");
     in.nodes.requested = mat<int64_t>(requested, "requested", !dry_run);
@@ -140,6 +142,7 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
     res["start_index"] = out.start_index;
     res["gpu_devices"] = py::array_t<uint32_t>(out.gpu_devices.size(), out.gpu_devices.data());
     res["rng_state"] = out.rng_state;
+    res["dense"] = out.dense;
     if (explain) {
         res["evaluated"] = py::array_t<uint8_t>(ex.evaluated.size(), ex.evaluated.data());
         res["fit_fail"] = py::array_t<uint8_t>(ex.fit_fail.size(), ex.fit_fail.data());
@@ -163,7 +166,7 @@ void bind_schedule(py::module_& m) {
           py::arg("static_scores").noconvert(), py::arg("static_active").noconvert(),
           py::arg("pod_class").noconvert(), py::arg("pod_equiv").noconvert(), py::arg("pod_requests").noconvert(), py::arg("pod_nonzero").noconvert(),
           py::arg("dry_run"), py::arg("fit"), py::arg("balanced"), py::arg("reason_base"), py::arg("explain"),
-          py::arg("gpu") = py::dict());
+          py::arg("gpu") = py::dict(), py::arg("dense") = true);
     m.def("num_feasible_nodes_to_find", &ks::num_feasible_nodes_to_find, py::arg("num_all_nodes"),
           py::arg("percentage"));
     m.def("broken_linear", &ks::broken_linear, py::arg("utilization"), py::arg("score"), py::arg("p"));

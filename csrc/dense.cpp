@@ -1,0 +1,554 @@
+// Position-ordered batch loop; see dense.hpp for why it exists.
+//
+// Exactness of the double-precision formulas. Every column value, request and static raw score is an
+// integer of magnitude below 2^50 (checked in `eligible`, including the growth of every column by the
+// whole batch), so sums and the products by 100 below stay exact integers in double (< 2^53). For
+// non-negative integers a, b with a + b < 2^53, the correctly rounded quotient fl(a / b) lies in
+// [floor(a/b), floor(a/b) + 1) -- the distance from a/b up to the next integer is at least 1/b, more
+// than half an ulp of the quotient -- so truncating it gives upstream's integer division exactly.
+// BalancedAllocation is a double formula upstream already; its operations run in the same order.
+#include "dense.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "kernels.hpp"
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(KS_NO_CLONES)
+// One copy of each block kernel per instruction set, chosen at load time: the default build targets
+// baseline x86-64 (no -march), where double-to-integer truncation and 4/8-wide division do not
+// vectorise. Results do not depend on the copy: no FMA contraction (-ffp-contract=off), IEEE
+// division and square root are correctly rounded in every instruction set.
+#define KS_VECTOR __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define KS_VECTOR __attribute__((noinline))
+#endif
+
+namespace ks {
+
+namespace {
+
+using namespace detail;
+
+constexpr int32_t kBlock = 256;
+constexpr double kLimit = 1125899906842624.0;  // 2^50
+
+// A dense score column of NodeResourcesFit or BalancedAllocation: one scoring resource.
+struct Column {
+    int32_t row;
+    bool nonzero;                 // reads the non-zero-defaulted request (cpu, memory in Fit scoring)
+    int64_t weight;
+    std::vector<double> alloc;    // per position; zero allocatable stored as 1 (such nodes are irregular)
+    std::vector<double> used;     // per position
+};
+
+struct ClassData {
+    bool built = false;
+    std::vector<uint8_t> ok;      // static filters (pre and post) pass
+    std::vector<double> fixed;    // weighted raw scores of the non-normalized static plugins
+    std::vector<int32_t> norm;    // normalized plugins with a non-zero raw score somewhere
+    std::vector<std::vector<double>> norm_raw;
+};
+
+// Equivalence-class cache: per position the Fit verdict (static filters included) and the weighted
+// dynamic score, valid while the position's epoch (bumped by every bind onto it) is unchanged.
+struct EquivData {
+    std::vector<uint32_t> epoch;
+    std::vector<uint8_t> ok;
+    std::vector<double> dyn;
+};
+
+struct Active {
+    const double* alloc;
+    const double* used;
+    double q;
+    double w;
+};
+
+KS_VECTOR void filter_block(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
+                            bool fit_filter, int32_t nf, const int64_t* const* __restrict fr,
+                            const int64_t* __restrict fq, uint8_t* __restrict ok) {
+    for (int32_t j = 0; j < len; ++j) ok[j] = sok[j];
+    if (!fit_filter) return;
+    for (int32_t j = 0; j < len; ++j) ok[j] &= static_cast<uint8_t>(free_pods[j] >= 1);
+    for (int32_t f = 0; f < nf; ++f) {
+        const int64_t* __restrict col = fr[f];
+        const int64_t q = fq[f];
+        for (int32_t j = 0; j < len; ++j) ok[j] &= static_cast<uint8_t>(q <= col[j]);
+    }
+}
+
+// The score kernels read the feasible positions P[0..n) of the window (mostly consecutive, so the
+// gathers stay in cache lines already loaded by the filter).
+
+// Upstream leastResourceScorer / mostResourceScorer for one scoring resource, weighted, accumulated
+// into num. max(a - r, 0) is the "requested > allocatable => 0" rule; min(r, a) is mostRequestedScore's.
+KS_VECTOR void least_add(int32_t n, const int32_t* __restrict P, const double* __restrict A,
+                         const double* __restrict U, double q, double w, double* __restrict num) {
+    for (int32_t t = 0; t < n; ++t) {
+        const double a = A[P[t]];
+        const double r = U[P[t]] + q;
+        num[t] += w * std::trunc(std::max(a - r, 0.0) * 100.0 / a);
+    }
+}
+
+KS_VECTOR void most_add(int32_t n, const int32_t* __restrict P, const double* __restrict A,
+                        const double* __restrict U, double q, double w, double* __restrict num) {
+    for (int32_t t = 0; t < n; ++t) {
+        const double a = A[P[t]];
+        const double r = U[P[t]] + q;
+        num[t] += w * std::trunc(std::min(r, a) * 100.0 / a);
+    }
+}
+
+// The weighted-sum division of NodeResourcesFit's score (integer division by the weight sum), times
+// the plugin weight, into tot.
+KS_VECTOR void fit_total(int32_t n, const double* __restrict num, double wsum, double weight,
+                         double* __restrict tot) {
+    for (int32_t t = 0; t < n; ++t) tot[t] += weight * std::trunc(num[t] / wsum);
+}
+
+// Upstream balancedResourceScorer's fraction: requested / allocatable capped at 1.
+KS_VECTOR void fraction(int32_t n, const int32_t* __restrict P, const double* __restrict A,
+                        const double* __restrict U, double q, double* __restrict x) {
+    for (int32_t t = 0; t < n; ++t) x[t] = std::min((U[P[t]] + q) / A[P[t]], 1.0);
+}
+
+// Two resources: sd = |f0 - f1| / 2; score = trunc((1 - sd) * 100), times the weight into tot.
+KS_VECTOR void balanced2_total(int32_t n, const double* __restrict x0, const double* __restrict x1,
+                               double weight, double* __restrict tot) {
+    for (int32_t t = 0; t < n; ++t) tot[t] += weight * std::trunc((1 - std::fabs((x0[t] - x1[t]) / 2)) * 100.0);
+}
+
+// Three or more resources: the population standard deviation, summed in resource order as upstream.
+KS_VECTOR void balanced_n_total(int32_t n, int32_t k, const double* __restrict x, size_t stride,
+                                double* __restrict mean, double* __restrict sum, double weight,
+                                double* __restrict tot) {
+    for (int32_t t = 0; t < n; ++t) mean[t] = 0;
+    for (int32_t e = 0; e < k; ++e)
+        for (int32_t t = 0; t < n; ++t) mean[t] += x[e * stride + t];
+    const double kd = static_cast<double>(k);
+    for (int32_t t = 0; t < n; ++t) mean[t] = mean[t] / kd;
+    for (int32_t t = 0; t < n; ++t) sum[t] = 0;
+    for (int32_t e = 0; e < k; ++e)
+        for (int32_t t = 0; t < n; ++t) {
+            const double d = x[e * stride + t] - mean[t];
+            sum[t] = sum[t] + d * d;
+        }
+    for (int32_t t = 0; t < n; ++t) tot[t] += weight * std::trunc((1 - std::sqrt(sum[t] / kd)) * 100.0);
+}
+
+KS_VECTOR void gather_add(int32_t n, const int32_t* __restrict P, const double* __restrict v,
+                          double* __restrict tot) {
+    for (int32_t t = 0; t < n; ++t) tot[t] += v[P[t]];
+}
+
+KS_VECTOR void gather(int32_t n, const int32_t* __restrict P, const double* __restrict v, double* __restrict out) {
+    for (int32_t t = 0; t < n; ++t) out[t] = v[P[t]];
+}
+
+// NodeAffinity (forward) / TaintToleration (reverse) DefaultNormalizeScore over the window, weighted.
+KS_VECTOR void normalized_add(int32_t n, const double* __restrict raw, double mx, bool reverse, double w,
+                              double* __restrict tot) {
+    for (int32_t t = 0; t < n; ++t) {
+        const double v = std::trunc(100.0 * raw[t] / mx);
+        tot[t] += w * (reverse ? 100.0 - v : v);
+    }
+}
+
+class DenseBatch {
+public:
+    DenseBatch(const BatchInput& in, int32_t reason_base, BatchOutput& out)
+        : in_(in), reason_base_(reason_base), out_(out) {}
+
+    bool eligible() const;
+    void run();
+
+private:
+    const BatchInput& in_;
+    int32_t reason_base_;
+    BatchOutput& out_;
+    int32_t M_ = 0, N_ = 0, R_ = 0, K_ = 0;
+    std::vector<int32_t> slot_of_row_;
+    std::vector<std::vector<int64_t>> free_;  // per filter slot, per position: allocatable - requested
+    std::vector<int32_t> slot_row_;
+    std::vector<int64_t> free_pods_;
+    std::vector<Column> fit_cols_, bal_cols_;
+    std::vector<uint8_t> irregular_;         // a scoring resource has zero allocatable: scalar kernels
+    std::vector<int32_t> pos_of_;
+    std::vector<ClassData> classes_;
+    std::vector<EquivData> equiv_;
+    std::vector<uint32_t> epoch_;
+
+    void setup();
+    ClassData& class_data(int32_t s);
+    void bind(int32_t p, int32_t node);
+};
+
+bool DenseBatch::eligible() const {
+    const BatchInput& in = in_;
+    if (in.fit.strategy != FitStrategy::LeastAllocated && in.fit.strategy != FitStrategy::MostAllocated) return false;
+    const int32_t N = in.nodes.n, R = in.nodes.num_resources;
+    // Column growth bound: every column may grow by the whole batch's requests.
+    std::vector<double> grow(static_cast<size_t>(R) + 2, 0.0);
+    for (int32_t p = 0; p < in.num_pods; ++p) {
+        const int64_t* req = in.pod_requests.row(p);
+        for (int32_t r = 0; r < R; ++r) {
+            if (req[r] < 0 || static_cast<double>(req[r]) >= kLimit) return false;
+            grow[r] += static_cast<double>(req[r]);
+        }
+        for (int32_t r = 0; r < 2; ++r) {
+            const int64_t v = in.pod_nonzero.at(p, r);
+            if (v < 0 || static_cast<double>(v) >= kLimit) return false;
+            grow[R + r] += static_cast<double>(v);
+        }
+    }
+    for (int32_t r = 0; r < R; ++r) {
+        const int64_t* a = in.nodes.allocatable.row(r);
+        const int64_t* q = in.nodes.requested.row(r);
+        for (int32_t i = 0; i < N; ++i) {
+            if (std::fabs(static_cast<double>(a[i])) >= kLimit) return false;
+            if (std::fabs(static_cast<double>(q[i])) + grow[r] >= kLimit) return false;
+        }
+    }
+    for (int32_t r = 0; r < 2; ++r) {
+        const int64_t* q = in.nodes.nonzero.row(r);
+        for (int32_t i = 0; i < N; ++i)
+            if (std::fabs(static_cast<double>(q[i])) + grow[R + r] >= kLimit) return false;
+    }
+    const int32_t K = static_cast<int32_t>(in.static_scores_meta.size());
+    for (int32_t k = 0; k < K; ++k)
+        if (std::abs(in.static_scores_meta[k].weight) > (1 << 20)) return false;
+    if (std::abs(in.fit.weight) > (1 << 20) || std::abs(in.balanced.weight) > (1 << 20)) return false;
+    for (int64_t w : in.fit.weights)
+        if (w < 0 || w > (1 << 20)) return false;
+    const size_t cells = static_cast<size_t>(in.num_static) * K * N;
+    for (size_t i = 0; i < cells; ++i)
+        if (std::fabs(static_cast<double>(in.static_scores[i])) >= 1e12) return false;
+    return true;
+}
+
+void DenseBatch::setup() {
+    const BatchInput& in = in_;
+    N_ = in.nodes.n;
+    M_ = in.num_order;
+    R_ = in.nodes.num_resources;
+    K_ = static_cast<int32_t>(in.static_scores_meta.size());
+    pos_of_.assign(N_, -1);
+    for (int32_t j = 0; j < M_; ++j) pos_of_[in.order[j]] = j;
+
+    // Filter slots: the rows some pod of the batch requests (the Fit filter skips zero requests).
+    slot_of_row_.assign(R_, -1);
+    for (int32_t p = 0; p < in.num_pods; ++p) {
+        const int64_t* req = in.pod_requests.row(p);
+        for (int32_t r = 0; r < R_; ++r)
+            if (r != RES_PODS && req[r] != 0 && slot_of_row_[r] < 0) {
+                slot_of_row_[r] = static_cast<int32_t>(slot_row_.size());
+                slot_row_.push_back(r);
+            }
+    }
+    free_.resize(slot_row_.size());
+    for (size_t f = 0; f < slot_row_.size(); ++f) {
+        const int32_t r = slot_row_[f];
+        free_[f].resize(M_);
+        for (int32_t j = 0; j < M_; ++j) {
+            const int32_t i = in.order[j];
+            free_[f][j] = in.nodes.allocatable.at(r, i) - in.nodes.requested.at(r, i);
+        }
+    }
+    free_pods_.resize(M_);
+    for (int32_t j = 0; j < M_; ++j) {
+        const int32_t i = in.order[j];
+        free_pods_[j] = in.nodes.allocatable.at(RES_PODS, i) - in.nodes.requested.at(RES_PODS, i);
+    }
+    irregular_.assign(M_, 0);
+    auto make = [&](int32_t r, bool nz, int64_t w) {
+        Column c;
+        c.row = r;
+        c.nonzero = nz;
+        c.weight = w;
+        c.alloc.resize(M_);
+        c.used.resize(M_);
+        for (int32_t j = 0; j < M_; ++j) {
+            const int32_t i = in.order[j];
+            const int64_t a = in.nodes.allocatable.at(r, i);
+            if (a == 0) irregular_[j] = 1;
+            c.alloc[j] = a == 0 ? 1.0 : static_cast<double>(a);
+            c.used[j] = static_cast<double>(nz ? in.nodes.nonzero.at(r, i) : in.nodes.requested.at(r, i));
+        }
+        return c;
+    };
+    for (size_t e = 0; e < in.fit.rows.size(); ++e) {
+        const int32_t r = in.fit.rows[e];
+        if (r < 0 || r >= R_ || r == RES_PODS) continue;  // as PodPlan: never scored
+        fit_cols_.push_back(make(r, r == RES_CPU || r == RES_MEMORY, in.fit.weights[e]));
+    }
+    for (int32_t r : in.balanced.rows) {
+        if (r < 0 || r >= R_ || r == RES_PODS) continue;
+        bal_cols_.push_back(make(r, false, 1));
+    }
+    classes_.resize(in.num_static);
+    if (in.pod_equiv) {
+        equiv_.resize(in.num_equiv);
+        epoch_.assign(M_, 1);
+    }
+}
+
+ClassData& DenseBatch::class_data(int32_t s) {
+    ClassData& cd = classes_[s];
+    if (cd.built) return cd;
+    cd.built = true;
+    const BatchInput& in = in_;
+    const int32_t* pre = in.pre_reason.row(s);
+    const int32_t* post = in.post_reason.row(s);
+    cd.ok.resize(M_);
+    cd.fixed.assign(M_, 0.0);
+    for (int32_t j = 0; j < M_; ++j) {
+        const int32_t i = in.order[j];
+        cd.ok[j] = pre[i] < 0 && post[i] < 0;
+    }
+    const uint8_t* active = in.static_active + static_cast<size_t>(s) * K_;
+    for (int32_t k = 0; k < K_; ++k) {
+        if (!active[k]) continue;
+        const StaticScoreMeta& meta = in.static_scores_meta[k];
+        const int64_t* sc = in.static_scores + (static_cast<size_t>(s) * K_ + k) * N_;
+        const double w = static_cast<double>(meta.weight);
+        if (meta.normalize == Normalize::None) {
+            for (int32_t j = 0; j < M_; ++j) cd.fixed[j] += w * static_cast<double>(sc[in.order[j]]);
+            continue;
+        }
+        bool any = false;
+        for (int32_t j = 0; j < M_ && !any; ++j) any = sc[in.order[j]] > 0;
+        if (!any) {
+            // The window maximum is 0 wherever the window falls: a constant score for every node.
+            if (meta.normalize == Normalize::Reverse)
+                for (int32_t j = 0; j < M_; ++j) cd.fixed[j] += w * 100.0;
+            continue;
+        }
+        cd.norm.push_back(k);
+        std::vector<double> raw(M_);
+        for (int32_t j = 0; j < M_; ++j) raw[j] = static_cast<double>(sc[in.order[j]]);
+        cd.norm_raw.push_back(std::move(raw));
+    }
+    return cd;
+}
+
+void DenseBatch::bind(int32_t p, int32_t host) {
+    const BatchInput& in = in_;
+    NodeColumns nc = in.nodes;
+    const int64_t* req = in.pod_requests.row(p);
+    for (int32_t r = 0; r < R_; ++r)
+        if (r != RES_PODS) nc.requested.at(r, host) += req[r];
+    nc.requested.at(RES_PODS, host) += 1;
+    nc.nonzero.at(0, host) += in.pod_nonzero.at(p, 0);
+    nc.nonzero.at(1, host) += in.pod_nonzero.at(p, 1);
+    const int32_t j = pos_of_[host];
+    for (size_t f = 0; f < slot_row_.size(); ++f) free_[f][j] -= req[slot_row_[f]];
+    free_pods_[j] -= 1;
+    for (Column& c : fit_cols_)
+        c.used[j] += static_cast<double>(c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row]);
+    for (Column& c : bal_cols_) c.used[j] += static_cast<double>(req[c.row]);
+    if (!epoch_.empty()) ++epoch_[j];
+}
+
+void DenseBatch::run() {
+    const BatchInput& in = in_;
+    setup();
+    SplitMix64 rng(in.rng_state);
+    int64_t start = in.start_index;
+    out_.chosen.assign(in.num_pods, -1);
+    out_.feasible_count.assign(in.num_pods, 0);
+    out_.gpu_devices.assign(in.num_pods, 0);
+
+    const bool most = in.fit.strategy == FitStrategy::MostAllocated;
+    const int64_t to_find = std::max<int64_t>(in.num_to_find, 1);
+    const size_t cap = static_cast<size_t>(std::min<int64_t>(to_find, M_)) + kBlock + 1;
+    std::vector<uint8_t> ok(kBlock);
+    std::vector<int32_t> P(cap);          // feasible positions of the window, in window order
+    std::vector<double> tot(cap), num(cap), mean(cap), sum(cap);
+    std::vector<double> xs(std::max<size_t>(bal_cols_.size(), 1) * cap);
+    std::vector<double> nraw(cap);
+    std::vector<const int64_t*> fr;
+    std::vector<int64_t> fq;
+    std::vector<Active> fact, bact;
+    PodPlan plan;
+    gpu::Nodes no_gpu;
+    gpu::Shape no_shape;
+    bool any_irregular = false;
+    for (uint8_t v : irregular_) any_irregular |= v != 0;
+
+    for (int32_t p = 0; p < in.num_pods; ++p) {
+        const int32_t s = in.pod_class[p];
+        ClassData& cd = class_data(s);
+        plan.build(in, p);
+        const bool want_fit = in.fit.score_enabled;
+        const bool want_bal = in.balanced.enabled && !plan.balanced_skip;
+        const double wf = static_cast<double>(in.fit.weight);
+        const double wb = static_cast<double>(in.balanced.weight);
+        const int64_t* req = in.pod_requests.row(p);
+
+        fr.assign(plan.f_row.size(), nullptr);
+        fq.assign(plan.f_req.begin(), plan.f_req.end());
+        fact.clear();
+        double wsum = 0;
+        for (Column& c : fit_cols_) {
+            const int64_t q = c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row];
+            if (c.row > RES_PODS && q == 0) continue;
+            fact.push_back({c.alloc.data(), c.used.data(), static_cast<double>(q), static_cast<double>(c.weight)});
+            wsum += static_cast<double>(c.weight);
+        }
+        bact.clear();
+        for (Column& c : bal_cols_) {
+            if (c.row > RES_PODS && req[c.row] == 0) continue;
+            bact.push_back({c.alloc.data(), c.used.data(), static_cast<double>(req[c.row]), 1.0});
+        }
+        const int32_t eq = in.pod_equiv ? in.pod_equiv[p] : -1;
+        EquivData* ed = nullptr;
+        if (eq >= 0) {
+            ed = &equiv_[eq];
+            if (ed->epoch.empty()) {
+                ed->epoch.assign(M_, 0);
+                ed->ok.assign(M_, 0);
+                ed->dyn.assign(M_, 0.0);
+            }
+        }
+
+        // findNodesThatPassFilters over the rotated order, a block of positions at a time.
+        int64_t found = 0, processed = 0;
+        int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
+        while (processed < M_ && found < to_find) {
+            const int32_t len = static_cast<int32_t>(
+                std::min<int64_t>({kBlock, static_cast<int64_t>(M_ - pos), static_cast<int64_t>(M_) - processed}));
+            const uint8_t* okp;
+            if (ed) {
+                // Refresh the positions a bind changed since this class last saw them.
+                for (int32_t j = pos; j < pos + len; ++j) {
+                    if (ed->epoch[j] == epoch_[j]) continue;
+                    const int32_t node = in.order[j];
+                    bool unres;
+                    bool fits = cd.ok[j] && (!in.fit.filter_enabled || fit_filter_plan(in, plan, node, nullptr, &unres));
+                    double dyn = 0;
+                    if (fits) {
+                        if (want_fit) dyn += wf * static_cast<double>(fit_score_plan(in, plan, node));
+                        if (want_bal) dyn += wb * static_cast<double>(balanced_score_plan(in, plan, node));
+                    }
+                    ed->ok[j] = fits;
+                    ed->dyn[j] = dyn;
+                    ed->epoch[j] = epoch_[j];
+                }
+                okp = ed->ok.data() + pos;
+            } else {
+                for (size_t f = 0; f < fr.size(); ++f) fr[f] = free_[slot_of_row_[plan.f_row[f]]].data() + pos;
+                filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in.fit.filter_enabled,
+                             static_cast<int32_t>(fr.size()), fr.data(), fq.data(), ok.data());
+                okp = ok.data();
+            }
+            // Branch-free compaction of the feasible positions (the slot after the last is scratch).
+            int32_t* Pb = P.data() + found;
+            int32_t cnt = 0;
+            for (int32_t j = 0; j < len; ++j) {
+                Pb[cnt] = pos + j;
+                cnt += okp[j];
+            }
+            int32_t cut = len;
+            if (found + cnt >= to_find) {
+                cnt = static_cast<int32_t>(to_find - found);
+                cut = Pb[cnt - 1] - pos + 1;
+            }
+            found += cnt;
+            processed += cut;
+            pos += cut;
+            if (pos == M_) pos = 0;
+        }
+        if (N_ > 0) start = (start + processed) % N_;
+        out_.feasible_count[p] = found;
+        if (found == 0) {
+            diagnose(in, plan, p, reason_base_, false, no_gpu, no_shape, out_);
+            continue;
+        }
+        const int32_t F = static_cast<int32_t>(found);
+        int32_t hi = 0;
+        if (F > 1) {
+            const int32_t* Pp = P.data();
+            double* T = tot.data();
+            gather(F, Pp, cd.fixed.data(), T);
+            if (ed) {
+                gather_add(F, Pp, ed->dyn.data(), T);
+            } else {
+                if (want_fit) {
+                    std::fill(num.begin(), num.begin() + F, 0.0);
+                    for (const Active& a : fact)
+                        (most ? most_add : least_add)(F, Pp, a.alloc, a.used, a.q, a.w, num.data());
+                    if (wsum != 0) fit_total(F, num.data(), wsum, wf, T);
+                }
+                if (want_bal && bact.size() >= 2) {
+                    for (size_t e = 0; e < bact.size(); ++e)
+                        fraction(F, Pp, bact[e].alloc, bact[e].used, bact[e].q, xs.data() + e * cap);
+                    if (bact.size() == 2)
+                        balanced2_total(F, xs.data(), xs.data() + cap, wb, T);
+                    else
+                        balanced_n_total(F, static_cast<int32_t>(bact.size()), xs.data(), cap, mean.data(),
+                                         sum.data(), wb, T);
+                } else if (want_bal) {
+                    for (int32_t t = 0; t < F; ++t) T[t] += wb * 100.0;  // fewer than 2 resources: sd = 0
+                }
+                if (any_irregular) {
+                    // Nodes with a zero allocatable scoring resource leave it out: the scalar kernels.
+                    for (int32_t t = 0; t < F; ++t) {
+                        if (!irregular_[Pp[t]]) continue;
+                        const int32_t node = in.order[Pp[t]];
+                        double v = cd.fixed[Pp[t]];
+                        if (want_fit) v += wf * static_cast<double>(fit_score_plan(in, plan, node));
+                        if (want_bal) v += wb * static_cast<double>(balanced_score_plan(in, plan, node));
+                        T[t] = v;
+                    }
+                }
+            }
+            for (size_t k = 0; k < cd.norm.size(); ++k) {
+                const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[k]];
+                const double w = static_cast<double>(meta.weight);
+                gather(F, Pp, cd.norm_raw[k].data(), nraw.data());
+                double mx = 0;
+                for (int32_t t = 0; t < F; ++t) mx = std::max(mx, nraw[t]);
+                const bool rev = meta.normalize == Normalize::Reverse;
+                if (mx == 0) {
+                    if (rev)
+                        for (int32_t t = 0; t < F; ++t) T[t] += w * 100.0;
+                    continue;
+                }
+                normalized_add(F, nraw.data(), mx, rev, w, T);
+            }
+            // selectHost: the highest total; ties broken uniformly by reservoir sampling (as run_batch).
+            double best = T[0];
+            uint64_t c = 1;
+            for (int32_t t = 1; t < F; ++t) {
+                if (T[t] > best) {
+                    best = T[t];
+                    hi = t;
+                    c = 1;
+                } else if (T[t] == best) {
+                    ++c;
+                    if (rng.below(c) == 0) hi = t;
+                }
+            }
+        }
+        const int32_t host = in.order[P[hi]];
+        out_.chosen[p] = host;
+        if (!in.dry_run) bind(p, host);
+    }
+    out_.start_index = start;
+    out_.rng_state = rng.state;
+}
+
+}  // namespace
+
+bool run_batch_dense(const BatchInput& in, int32_t reason_base, BatchOutput& out) {
+    DenseBatch b(in, reason_base, out);
+    if (!b.eligible()) return false;
+    b.run();
+    out.dense = true;
+    return true;
+}
+
+}  // namespace ks

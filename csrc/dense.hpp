@@ -1,0 +1,23 @@
+// The batch loop over position-ordered node columns (dense.cpp): same results as run_batch's generic
+// loop, bit for bit, for batches without explain output and without GPU sharing.
+//
+// Why a second loop: the generic loop visits nodes through the node-tree order, so every column read
+// is a random access, and it evaluates one node at a time with integer divisions. Here the columns
+// the Fit filter and the two resource scores read are copied once per batch into arrays indexed by
+// position in the visiting order, and a block of consecutive positions is filtered and scored with
+// straight-line loops the compiler vectorises. Integer formulas are computed in double precision
+// where that is exact (every operand an integer below 2^50 and quotients of such integers, checked
+// before the loop runs; see dense.cpp), so totals and ties are identical to the integer ones.
+#pragma once
+#include <cstdint>
+
+#include "schedule.hpp"
+
+namespace ks {
+
+// Runs the batch if its inputs qualify (no explain, no GPU sharing, Fit strategy LeastAllocated or
+// MostAllocated, magnitudes small enough to be exact in double) and returns true; returns false
+// without touching `out` or any state otherwise.
+bool run_batch_dense(const BatchInput& in, int32_t reason_base, BatchOutput& out);
+
+}  // namespace ks

@@ -1,0 +1,182 @@
+"""The position-ordered batch loop (csrc/dense.cpp) against the generic one-node-at-a-time loop
+(csrc/schedule.cpp run_batch): same placements, same FailedScheduling messages, same node columns
+afterwards and the same generator state, bit for bit, under random clusters, workloads and
+NodeResourcesFit / BalancedAllocation configurations (both strategies the dense loop takes, weights,
+extended resources, three-resource balance, nodes with zero allocatable, percentageOfNodesToScore),
+with and without the equivalence cache. Also: batches it must not take fall back to the generic loop."""
+import hypothesis.strategies as st
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+import kschedule as ks
+from kschedule.framework.profile import Profile
+
+ZONES = ["a", "b", "c"]
+TAINTS = [{"key": "spot", "value": "true", "effect": "PreferNoSchedule"},
+          {"key": "dedicated", "value": "x", "effect": "NoSchedule"},
+          {"key": "slow", "value": "1", "effect": "PreferNoSchedule"}]
+IMAGES = ["nginx:1.25", "redis:7"]
+
+
+@st.composite
+def node(draw, i):
+    alloc = {"cpu": f"{draw(st.integers(0, 16)) * 250}m", "memory": f"{draw(st.integers(0, 16))}Gi",
+             "pods": str(draw(st.integers(0, 15)))}
+    if draw(st.booleans()):
+        alloc["example.com/gpu"] = str(draw(st.integers(0, 4)))
+    if draw(st.integers(0, 3)) == 0:
+        alloc["ephemeral-storage"] = f"{draw(st.integers(0, 50))}Gi"
+    labels = {"kubernetes.io/hostname": f"n{i}", "topology.kubernetes.io/zone": draw(st.sampled_from(ZONES))}
+    if draw(st.booleans()):
+        labels["disk"] = draw(st.sampled_from(["ssd", "hdd"]))
+    taints = draw(st.lists(st.sampled_from(TAINTS), max_size=2, unique_by=lambda t: t["key"]))
+    images = [{"names": [im], "sizeBytes": draw(st.integers(1, 900)) * 2**20}
+              for im in draw(st.lists(st.sampled_from(IMAGES), max_size=2, unique=True))]
+    return {"kind": "Node", "metadata": {"name": f"n{i}", "labels": labels},
+            "spec": {"taints": taints, "unschedulable": draw(st.integers(0, 12)) == 0},
+            "status": {"allocatable": alloc, "images": images}}
+
+
+@st.composite
+def pod(draw, name, node_name=None):
+    containers = []
+    for j in range(draw(st.integers(0, 2))):
+        req = {}
+        if draw(st.booleans()):
+            req["cpu"] = f"{draw(st.integers(0, 3000))}m"
+        if draw(st.booleans()):
+            req["memory"] = f"{draw(st.integers(0, 6000))}Mi"
+        if draw(st.integers(0, 3)) == 0:
+            req["example.com/gpu"] = str(draw(st.integers(0, 2)))
+        if draw(st.integers(0, 4)) == 0:
+            req["ephemeral-storage"] = f"{draw(st.integers(0, 20))}Gi"
+        containers.append({"name": f"c{j}", "image": draw(st.sampled_from(IMAGES + ["busybox"])),
+                           "resources": {"requests": req}})
+    spec = {"containers": containers}
+    if node_name:
+        spec["nodeName"] = node_name
+    if draw(st.booleans()):
+        spec["tolerations"] = [{"key": "spot", "operator": "Exists"}]
+    if draw(st.integers(0, 3)) == 0:
+        spec["nodeSelector"] = {"disk": draw(st.sampled_from(["ssd", "hdd"]))}
+    if draw(st.integers(0, 2)) == 0:
+        spec["affinity"] = {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": draw(st.integers(1, 100)), "preference": {"matchExpressions": [
+                {"key": "topology.kubernetes.io/zone", "operator": "In", "values": [draw(st.sampled_from(ZONES))]}]}}]}}
+    return {"kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "spec": spec}
+
+
+@st.composite
+def profile_config(draw):
+    fit_resources = draw(st.lists(st.sampled_from(["cpu", "memory", "example.com/gpu", "ephemeral-storage"]),
+                                  min_size=1, max_size=4, unique=True))
+    bal_resources = draw(st.lists(st.sampled_from(["cpu", "memory", "example.com/gpu", "ephemeral-storage"]),
+                                  min_size=1, max_size=4, unique=True))
+    fit_args = {"scoringStrategy": {
+        "type": draw(st.sampled_from(["LeastAllocated", "MostAllocated"])),
+        "resources": [{"name": r, "weight": draw(st.integers(1, 5))} for r in fit_resources]}}
+    if draw(st.booleans()):
+        fit_args["ignoredResources"] = ["example.com/gpu"]
+    return {
+        "apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration",
+        "profiles": [{
+            "schedulerName": "default-scheduler",
+            "plugins": {"score": {"enabled": [
+                {"name": "NodeResourcesFit", "weight": draw(st.integers(1, 5))},
+                {"name": "NodeResourcesBalancedAllocation", "weight": draw(st.integers(1, 5))},
+                {"name": "TaintToleration", "weight": draw(st.integers(1, 5))}]}},
+            "pluginConfig": [
+                {"name": "NodeResourcesFit", "args": fit_args},
+                {"name": "NodeResourcesBalancedAllocation",
+                 "args": {"resources": [{"name": r, "weight": 1} for r in bal_resources]}}],
+        }],
+    }
+
+
+@st.composite
+def workloads(draw):
+    n = draw(st.integers(1, 12))
+    nodes = [draw(node(i)) for i in range(n)]
+    bound = [draw(pod(f"b{j}", f"n{draw(st.integers(0, n - 1))}")) for j in range(draw(st.integers(0, 8)))]
+    templates = [draw(pod("t")) for _ in range(draw(st.integers(1, 4)))]
+    pending = []
+    for j in range(draw(st.integers(1, 40))):
+        if draw(st.booleans()):
+            t = templates[draw(st.integers(0, len(templates) - 1))]  # replicas: equivalence classes
+            pending.append({**t, "metadata": {"name": f"r{j}", "namespace": "default"}})
+        else:
+            pending.append(draw(pod(f"p{j}")))
+    return nodes, bound, pending
+
+
+def run(nodes, bound, pending, profile, seed, percentage, dense, cache):
+    cluster = ks.Cluster.from_objects(nodes=nodes, pods=bound)
+    s = ks.Scheduler(cluster, profile, seed=seed, percentage_of_nodes_to_score=percentage,
+                     equivalence_cache=cache, dense_path=dense)
+    out = [(r.node, r.message) for r in s.schedule(pending)]
+    cols = (cluster.nodes._requested.copy(), cluster.nodes._nonzero_requested.copy())
+    return out, cols, (s.start_index, s.rng_state), s.last_batch_dense
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(workloads(), profile_config(), st.integers(0, 2**63), st.sampled_from([None, 100, 30]), st.booleans())
+def test_dense_loop_equals_generic_loop(wl, cfg, seed, percentage, cache):
+    nodes, bound, pending = wl
+    profile = Profile.from_config(cfg)
+    d_out, d_cols, d_state, d_ran = run(nodes, bound, pending, profile, seed, percentage, True, cache)
+    g_out, g_cols, g_state, g_ran = run(nodes, bound, pending, profile, seed, percentage, False, cache)
+    assert d_ran and not g_ran
+    assert d_out == g_out
+    assert np.array_equal(d_cols[0], g_cols[0]) and np.array_equal(d_cols[1], g_cols[1])
+    assert d_state == g_state
+
+
+def test_dense_loop_with_window_rotation_and_replicas():
+    # 300 nodes: numFeasibleNodesToFind < n, so the window and start index rotation matter; block
+    # boundaries (256 positions) fall inside windows.
+    nodes = [{"kind": "Node", "metadata": {"name": f"n{i:03d}", "labels": {"topology.kubernetes.io/zone": ZONES[i % 3]}},
+              "spec": {"taints": [TAINTS[0]] if i % 7 == 0 else []},
+              "status": {"allocatable": {"cpu": f"{1 + i % 5}", "memory": f"{2 + i % 4}Gi", "pods": "4"}}}
+             for i in range(300)]
+    pending = [{"kind": "Pod", "metadata": {"name": f"p{j}"}, "spec": {"containers": [{"name": "c", "resources": {
+        "requests": {"cpu": ["250m", "700m", f"{100 + j % 400}m"][j % 3], "memory": "256Mi"}}}]}}
+        for j in range(1500)]
+    results = {}
+    for dense in (True, False):
+        for cache in (True, False):
+            results[dense, cache] = run(nodes, [], pending, Profile.default(), 11, None, dense, cache)
+    base = results[False, False]
+    assert sum(n is not None for n, _ in base[0]) > 1000
+    assert any(n is None for n, _ in base[0])  # the cluster fills up: diagnosis messages compared too
+    for key, r in results.items():
+        assert r[0] == base[0], key
+        assert r[2] == base[2], key
+        assert r[3] == key[0]
+
+
+def test_large_quantities_fall_back_to_the_generic_loop():
+    # 2^50 bytes of memory and more: doubles would no longer be exact, so the generic loop runs.
+    nodes = [{"kind": "Node", "metadata": {"name": f"n{i}"},
+              "status": {"allocatable": {"cpu": "4", "memory": f"{2 ** 51 + i}", "pods": "10"}}} for i in range(3)]
+    pending = [{"kind": "Pod", "metadata": {"name": f"p{j}"}, "spec": {"containers": [
+        {"name": "c", "resources": {"requests": {"cpu": "1", "memory": f"{2 ** 49 + j}"}}}]}} for j in range(6)]
+    d = run(nodes, [], pending, Profile.default(), 3, None, True, False)
+    g = run(nodes, [], pending, Profile.default(), 3, None, False, False)
+    assert not d[3]
+    assert d[0] == g[0] and all(n is not None for n, _ in d[0])
+
+
+def test_requested_to_capacity_ratio_takes_the_generic_loop():
+    cfg = {"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration", "profiles": [{
+        "schedulerName": "default-scheduler", "pluginConfig": [{"name": "NodeResourcesFit", "args": {
+            "scoringStrategy": {"type": "RequestedToCapacityRatio", "resources": [{"name": "cpu", "weight": 1}],
+                                "requestedToCapacityRatio": {"shape": [{"utilization": 0, "score": 0},
+                                                                       {"utilization": 100, "score": 10}]}}}}]}]}
+    nodes = [{"kind": "Node", "metadata": {"name": f"n{i}"},
+              "status": {"allocatable": {"cpu": f"{i + 1}", "memory": "1Gi", "pods": "10"}}} for i in range(3)]
+    pending = [{"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [
+        {"name": "c", "resources": {"requests": {"cpu": "500m"}}}]}}]
+    out = run(nodes, [], pending, Profile.from_config(cfg), 0, None, True, False)
+    assert not out[3]
+    # Shape rising with utilization: n0 (Fit 50 + Balanced 75) beats n1 (25 + 87) and n2 (12 + 91).
+    assert out[0] == [("n0", None)]
