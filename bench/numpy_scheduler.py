@@ -4,7 +4,7 @@
   of ``kschedule/plugins/`` (one pod, one node at a time): PreFilter -> Filter over a rotating window
   in node-tree order until ``numFeasibleNodesToFind`` feasible nodes (``kschedule._core.
   num_feasible_nodes_to_find``) -> a single feasible node taken without scoring -> PreScore -> Score
-  -> NormalizeScore -> weights -> selectHost (highest total, ties by reservoir sampling from a
+  -> NormalizeScore -> weights -> selectHost (highest total, one draw among the tied maxima from a
   splitmix64 generator, the one of ``csrc/rng.hpp``) -> bind (the node's state is updated before the
   next pod).
 * :class:`NumpyScheduler` -- the same loop with every step vectorised over nodes for one pod at a time
@@ -15,7 +15,7 @@
   as any sensible implementation (and the engine) does; resource filters and scores are recomputed
   per pod. Node sampling is vectorised too: the Fit filter runs on a window of the rotated node order
   (``2 * numFeasibleNodesToFind`` nodes, extended to all nodes when too few fit), a cumulative sum
-  finds the cut, and the reservoir tie-break draws all its random numbers at once.
+  finds the cut, and the tie-break is one draw among the tied maxima.
 
 Both take Kubernetes dicts (nodes, and pods bound with ``spec.nodeName``), parse them with the
 package parsers, and ``schedule(pods)`` (pending Pod dicts, or ``PodInfo`` already parsed) returns
@@ -40,6 +40,7 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 
 from kschedule.framework.reference import SplitMix64 as _RefSplitMix64
+from kschedule.framework.reference import select_host
 
 from kschedule import _core
 from kschedule.cluster import zone_key
@@ -60,21 +61,9 @@ BALANCED = balanced_allocation.NAME
 MODULES = {m.NAME: m for m in (node_unschedulable, node_name, taint_toleration, node_affinity, node_ports,
                                noderesources_fit, balanced_allocation, image_locality)}
 NORMALIZED = (taint_toleration.NAME, node_affinity.NAME)
-_GAMMA = 0x9E3779B97F4A7C15
 
 
-class SplitMix64(_RefSplitMix64):
-    """The core's generator (kschedule.framework.reference.SplitMix64) plus a vectorised draw."""
-
-    def next_many(self, m: int) -> np.ndarray:
-        """The next ``m`` outputs at once (uint64 array; numpy integer arrays wrap around silently)."""
-        if m <= 0:
-            return np.zeros(0, np.uint64)
-        s = (np.uint64(self.state) + np.uint64(_GAMMA) * np.arange(1, m + 1, dtype=np.uint64))
-        z = (s ^ (s >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        self.state = int(s[-1])
-        return z ^ (z >> np.uint64(31))
+SplitMix64 = _RefSplitMix64  # the core's generator (csrc/rng.hpp)
 
 
 def node_tree_order(zone_keys: Sequence[str]) -> list:
@@ -209,16 +198,7 @@ class PythonScheduler:
         return totals
 
     def _select(self, feasible: list, totals: list) -> int:
-        best, host, cnt = totals[0], feasible[0], 1
-        for i in range(1, len(feasible)):
-            t = totals[i]
-            if t > best:
-                best, host, cnt = t, feasible[i], 1
-            elif t == best:
-                cnt += 1
-                if self.rng.below(cnt) == 0:
-                    host = feasible[i]
-        return host
+        return feasible[select_host(totals, self.rng)]
 
     # ------------------------------------------------------------------ loop
     def schedule_one(self, pod) -> Optional[int]:
@@ -600,24 +580,11 @@ class NumpyScheduler:
         return ((1 - std) * 100.0).astype(np.int64)
 
     def _select(self, feasible: np.ndarray, totals: np.ndarray) -> int:
-        """Reservoir sampling over ``totals`` in order, drawing the same random numbers as the loop."""
-        runmax = np.maximum.accumulate(totals)
-        prev = runmax[:-1]
-        ties = totals[1:] == prev  # each consumes one draw, in order
-        first_best = int(np.argmax(totals))  # the last "new best" is the first occurrence of the max
-        calls_before = int(ties[: max(first_best - 1, 0)].sum()) if first_best > 0 else 0
-        later = np.nonzero(totals[first_best + 1:] == totals[first_best])[0] + first_best + 1
-        m = len(later)
-        total_calls = int(ties.sum())
-        draws = self.rng.next_many(total_calls)
-        host = first_best
-        if m:
-            mine = draws[calls_before:calls_before + m]
-            cnt = np.arange(2, m + 2, dtype=np.uint64)
-            hit = np.nonzero(mine % cnt == 0)[0]
-            if len(hit):
-                host = int(later[hit[-1]])
-        return int(feasible[host])
+        """selectHost: one draw among the tied maxima (kschedule.framework.reference.select_host)."""
+        ties = np.flatnonzero(totals == totals.max())
+        if len(ties) == 1:
+            return int(feasible[ties[0]])
+        return int(feasible[ties[self.rng.below(len(ties))]])
 
     # ------------------------------------------------------------------ loop
     def schedule_one(self, pi) -> Optional[int]:

@@ -157,6 +157,36 @@ KS_VECTOR void normalized_add(int32_t n, const double* __restrict raw, double mx
     }
 }
 
+// selectHost over the window's totals (kernels.hpp select_host, vectorised): the maximum, the number
+// of tied maxima, then the r-th of them for one draw r.
+KS_VECTOR double max_of(int32_t n, const double* __restrict v) {
+    double m0 = v[0], m1 = v[0], m2 = v[0], m3 = v[0];
+    int32_t t = 0;
+    for (; t + 4 <= n; t += 4) {
+        m0 = std::max(m0, v[t]);
+        m1 = std::max(m1, v[t + 1]);
+        m2 = std::max(m2, v[t + 2]);
+        m3 = std::max(m3, v[t + 3]);
+    }
+    for (; t < n; ++t) m0 = std::max(m0, v[t]);
+    return std::max(std::max(m0, m1), std::max(m2, m3));
+}
+
+KS_VECTOR int32_t count_eq(int32_t n, const double* __restrict v, double x) {
+    int32_t c = 0;
+    for (int32_t t = 0; t < n; ++t) c += v[t] == x;
+    return c;
+}
+
+int32_t select_in(int32_t n, const double* v, SplitMix64& rng) {
+    const double best = max_of(n, v);
+    const int32_t ties = count_eq(n, v, best);
+    int64_t r = ties > 1 ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
+    for (int32_t t = 0; t < n; ++t)
+        if (v[t] == best && r-- == 0) return t;
+    return 0;
+}
+
 class DenseBatch {
 public:
     DenseBatch(const BatchInput& in, int32_t reason_base, BatchOutput& out)
@@ -509,8 +539,7 @@ void DenseBatch::run() {
                 const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[k]];
                 const double w = static_cast<double>(meta.weight);
                 gather(F, Pp, cd.norm_raw[k].data(), nraw.data());
-                double mx = 0;
-                for (int32_t t = 0; t < F; ++t) mx = std::max(mx, nraw[t]);
+                const double mx = std::max(0.0, max_of(F, nraw.data()));
                 const bool rev = meta.normalize == Normalize::Reverse;
                 if (mx == 0) {
                     if (rev)
@@ -519,19 +548,7 @@ void DenseBatch::run() {
                 }
                 normalized_add(F, nraw.data(), mx, rev, w, T);
             }
-            // selectHost: the highest total; ties broken uniformly by reservoir sampling (as run_batch).
-            double best = T[0];
-            uint64_t c = 1;
-            for (int32_t t = 1; t < F; ++t) {
-                if (T[t] > best) {
-                    best = T[t];
-                    hi = t;
-                    c = 1;
-                } else if (T[t] == best) {
-                    ++c;
-                    if (rng.below(c) == 0) hi = t;
-                }
-            }
+            hi = select_in(F, T, rng);
         }
         const int32_t host = in.order[P[hi]];
         out_.chosen[p] = host;

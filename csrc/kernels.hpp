@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "rng.hpp"
 #include "schedule.hpp"
 
 namespace ks {
@@ -151,6 +152,20 @@ inline int64_t balanced_score_plan(const BatchInput& in, const PodPlan& pl, int3
 
 namespace ks {
 namespace detail {
+// selectHost: the index of the highest total; among T > 1 tied maxima the r-th in order, r drawn once
+// as rng.below(T) (uniform, as upstream; see kschedule/framework/reference.py select_host).
+template <typename T>
+inline size_t select_host(const T* totals, size_t n, SplitMix64& rng) {
+    T best = totals[0];
+    for (size_t i = 1; i < n; ++i) best = totals[i] > best ? totals[i] : best;
+    size_t ties = 0;
+    for (size_t i = 0; i < n; ++i) ties += totals[i] == best;
+    size_t r = ties > 1 ? static_cast<size_t>(rng.below(ties)) : 0;
+    for (size_t i = 0; i < n; ++i)
+        if (totals[i] == best && r-- == 0) return i;
+    return 0;
+}
+
 // Counts the reasons of every node in the order for a pod that fits nowhere (failure triples into out).
 void diagnose(const BatchInput& in, const PodPlan& plan, int32_t p, int32_t reason_base, bool gpu_filter,
               const gpu::Nodes& gn, const gpu::Shape& gfilter, BatchOutput& out);

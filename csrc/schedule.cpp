@@ -321,8 +321,9 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             if (ex) ex->totals = totals;
             if (F == 1) {
                 host = feasible[0];
-            } else {
-                // selectHost: the highest total; ties broken uniformly by reservoir sampling.
+            } else if (gpu_on) {
+                // The FGD artifact's selectHost (Kubernetes v1.20): reservoir sampling over the running
+                // maximum, as the replay engine (csrc/gpu.cpp) does, so both place pods identically.
                 int64_t best = totals[0];
                 host = feasible[0];
                 uint64_t cnt = 1;
@@ -336,6 +337,8 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
                         if (rng.below(cnt) == 0) host = feasible[i];
                     }
                 }
+            } else {
+                host = feasible[select_host(totals.data(), F, rng)];
             }
         }
         out.chosen[p] = host;

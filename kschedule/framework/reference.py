@@ -2,7 +2,7 @@
 
 It follows upstream ``schedule_one.go`` step by step (PreFilter, Filter over a rotating window of
 ``numFeasibleNodesToFind`` feasible nodes in node-tree order, a single feasible node taken without
-scoring, PreScore/Score/NormalizeScore/weights, selectHost with a seeded reservoir tie-break) and uses
+scoring, PreScore/Score/NormalizeScore/weights, selectHost with a seeded uniform tie-break) and uses
 the same generator (splitmix64) as the C++ core, so both place pods identically for the same seed.
 It is the specification the C++ core is tested against, and the slow baseline in ``bench/``.
 """
@@ -18,6 +18,20 @@ from .status import SUCCESS, Status
 MODULES = {m.NAME: m for m in (noderesources_fit, balanced_allocation, taint_toleration, node_affinity,
                                node_name, node_unschedulable, node_ports, image_locality)}
 _MASK = 0xFFFFFFFFFFFFFFFF
+
+
+def select_host(totals: list, rng) -> int:
+    """selectHost: the index of the highest total; among T > 1 tied maxima, the r-th in list order
+    with r = rng.below(T) -- one draw, uniform over the tied nodes. Upstream breaks ties uniformly
+    too, with generator-specific mechanics that differ between releases (reservoir sampling over the
+    running maximum up to v1.26, reservoir over a score heap later, a random key per node in the heap
+    order of current releases: schedule_one.go selectHost / nodeScoreHeap); Go's generator cannot be
+    reproduced anyway, so kschedule keeps the distribution and draws once."""
+    best = max(totals)
+    ties = [j for j, t in enumerate(totals) if t == best]
+    if len(ties) == 1:
+        return ties[0]
+    return ties[rng.below(len(ties))]
 
 
 class SplitMix64:
@@ -118,14 +132,7 @@ class ReferenceScheduler:
                     raw = mod.normalize_score(raw, self._args(name))
                 for j, v in enumerate(raw):
                     totals[j] += v * weight
-            best, host, cnt = totals[0], feasible[0], 1
-            for j in range(1, len(feasible)):
-                if totals[j] > best:
-                    best, host, cnt = totals[j], feasible[j], 1
-                elif totals[j] == best:
-                    cnt += 1
-                    if self.rng.below(cnt) == 0:
-                        host = feasible[j]
+            host = feasible[select_host(totals, self.rng)]
         if bind:
             self.bind(pod, self.nodes[host])
         return host, statuses
