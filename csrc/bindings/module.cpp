@@ -10,6 +10,7 @@ namespace py = pybind11;
 void bind_status(py::module_& m);
 void bind_schedule(py::module_& m);
 void bind_gpu(py::module_& m);
+void bind_load(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "kschedule C++ core";
@@ -17,4 +18,5 @@ PYBIND11_MODULE(_core, m) {
     bind_status(m);
     bind_schedule(m);
     bind_gpu(m);
+    bind_load(m);
 }

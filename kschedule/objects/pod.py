@@ -8,6 +8,7 @@ Fields the scheduler never reads are kept in the object as given but not validat
 from __future__ import annotations
 
 import marshal
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
@@ -15,10 +16,16 @@ from ..errors import FieldError
 from .meta import (_DNS1123_SUBDOMAIN, _label_cache, expect_int, expect_list, expect_mapping, expect_str, object_name,
                    validate_labels, validate_object_name)
 from .quantity import milli_value, value
-from .requests import _status_entries, pod_requests_and_nonzero, requests_and_nonzero_from_containers
+from .requests import (DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, _pod_level, _status_entries,
+                       pod_requests_and_nonzero, requests_and_nonzero_from_containers)
 from .selectors import RequiredNodeAffinity, compile_preferred_terms, validate_node_selector, validate_preferred_terms
 from .taints import parse_toleration, validate_tolerations
 from .gpu import pod_gpu_index, pod_gpu_request
+
+try:  # the native field extractor of bulk loads (pure conversion; parse_pods works without it)
+    from .._core import extract_pods as _extract_pods
+except ImportError:  # an extension built before it existed
+    _extract_pods = None
 
 DEFAULT_SCHEDULER_NAME = "default-scheduler"
 
@@ -80,16 +87,78 @@ def parse_pod(obj: Any) -> PodInfo:
 def parse_pods(objs) -> list:
     """:func:`parse_pod` of each object, with None in place of an invalid one (``parse_pod`` of it
     raises the error): bulk loads check the pods in order and raise for the first bad one."""
-    out = []
-    append = out.append
-    for obj in objs:
-        pi = _parse_common(obj)
-        if pi is None:
+    objs = objs if type(objs) is list else list(objs)
+    if _extract_pods is None or len(objs) < 64:
+        return [_parse_one(obj) for obj in objs]
+    return _parse_extracted(objs, _extract_pods(objs, _SPEC_FIELDS))
+
+
+def _parse_one(obj: Any) -> Optional[PodInfo]:
+    pi = _parse_common(obj)
+    if pi is None:
+        try:
+            pi = _parse_pod(obj)
+        except Exception:  # noqa: BLE001 - parse_pod(obj) raises it again, in order
+            pi = None
+    return pi
+
+
+def _parse_extracted(objs: list, cols: tuple) -> list:
+    """parse_pods from the fields the native extractor read (kschedule._core.extract_pods): the
+    checks of _parse_common, done in bulk over the columns; any pod that fails one, or that the
+    extractor found unusual, goes through _parse_one."""
+    names, nss, labels, anns, owners, node_names, phases, nominated, keys, values = cols
+    n = len(objs)
+    slow = set()
+    if None in keys:  # unusual objects (None in every column)
+        slow.update(i for i, k in enumerate(keys) if k is None)
+        names = [nm if nm is not None else "x" for nm in names]
+    # metadata.name: the regex of validate_object_name, C-speed over all names; pods that fail go slow.
+    if not all(map(_name_ok, names)) or max(map(len, names), default=0) > 253:
+        slow.update(i for i, nm in enumerate(names) if len(nm) > 253 or not _name_ok(nm))
+    # Labels: every (key, value) pair validated once per process (meta._label_cache).
+    try:
+        missing = set(chain.from_iterable(map(dict.items, filter(None, labels))))
+        missing.difference_update(_label_cache.keys())
+        bad = set()
+        for k, v in missing:
             try:
-                pi = _parse_pod(obj)
-            except Exception:  # noqa: BLE001 - parse_pod(obj) raises it again, in order
-                pi = None
-        append(pi)
+                validate_labels({k: v})
+            except FieldError:
+                bad.add((k, v))
+    except TypeError:  # an unhashable value
+        bad = None
+    if bad is None or bad:
+        for i, ls in enumerate(labels):
+            if ls and (bad is None or not bad.isdisjoint(ls.items())):
+                slow.add(i)
+    # The spec: one dict lookup per pod for a (shape, quantities) parsed before.
+    try:
+        infos = list(map(_PARSED.get, zip(keys, values)))
+    except TypeError:  # an unhashable quantity
+        infos = [None] * n
+    out = [None] * n
+    for i, (obj, info) in enumerate(zip(objs, infos)):
+        if i in slow:
+            out[i] = _parse_one(obj)
+            continue
+        gpu = gpu_index = None
+        ann = anns[i]
+        try:
+            if info is None:
+                spec = obj["spec"]
+                info = _spec_info(obj, spec, obj.get("status") or {}, keys[i], values[i])
+            if ann is not None:
+                gpu = pod_gpu_request(ann)
+                if gpu is not None:
+                    gpu_index = pod_gpu_index(ann, gpu)
+        except FieldError:
+            out[i] = _parse_one(obj)
+            continue
+        ls = labels[i]
+        out[i] = PodInfo(nss[i], names[i], node_names[i], info[0], info[1], info[2], {} if ls is None else ls,
+                         owners[i], phases[i], info[3], info[4], info[5], info[6], info[7], info[8], info[9],
+                         info[10], info[11], nominated[i], obj, gpu, gpu_index)
     return out
 
 
@@ -226,7 +295,8 @@ def _parse_pod(obj: Any) -> PodInfo:
 # which a shape recomputes from the quantities with the same aggregation code as a full parse.
 _SPEC_CACHE: dict = {}  # shape key -> _Shape
 _SPEC_CACHE_MAX = 200_000
-_SHAPE_VALUES_MAX = 1 << 16  # parses per shape kept (distinct quantity tuples)
+_PARSED: dict = {}  # (shape key, quantities) -> parse
+_PARSED_MAX = 1 << 20
 _SPEC_FIELDS = ("overhead", "resources", "tolerations", "nodeSelector", "affinity", "topologySpreadConstraints",
                 "resourceClaims")
 
@@ -284,12 +354,11 @@ def _shape_key(spec: Mapping, status: Mapping):
 class _Shape:
     """One shape key: the parse of its first pod, and how to recompute requests for other quantities."""
 
-    __slots__ = ("info", "regular", "init", "by_values")
+    __slots__ = ("key", "info", "regular", "init", "plain")
 
-    def __init__(self, obj: Mapping, spec: Mapping, info: tuple, values: tuple):
+    def __init__(self, key: bytes, obj: Mapping, spec: Mapping, info: tuple):
+        self.key = key  # one bytes object per shape for every (key, quantities) entry of _PARSED
         self.info = info
-        self.by_values = {}
-        self._remember(values, info)
         # Request names per container (init containers with their sidecar flag), as the key has them;
         # None when the requests depend on more than the spec (in-place resize status).
         self.regular = self.init = None
@@ -297,21 +366,30 @@ class _Shape:
             self.regular = tuple(_request_names(c) for c in spec.get("containers") or ())
             self.init = tuple((_request_names(c), c.get("restartPolicy") == "Always")
                               for c in spec.get("initContainers") or ())
+        # Regular containers only, no overhead, no pod-level requests: the aggregation reduces to
+        # sums, and the non-zero request to sums with each container's missing cpu/memory defaulted.
+        self.plain = (self.regular is not None and not self.init and not spec.get("overhead")
+                      and _pod_level(spec, "requests") is None)
 
-    def _remember(self, values: tuple, info: tuple) -> None:
+    def remember(self, values: tuple, info: tuple) -> None:
         # Only all-string tuples: then no other tuple (1 == 1.0 == True) can compare equal to a key.
         for q in values:
             if type(q) is not str:
                 return
-        if len(self.by_values) >= _SHAPE_VALUES_MAX:
-            self.by_values.clear()
-        self.by_values[values] = info
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[self.key, values] = info
 
     def instantiate(self, spec: Mapping, values: tuple) -> Optional[tuple]:
         """The parse for request quantities ``values``, or None if that needs the full parser
         (an invalid quantity, or a shape whose requests read more than the spec)."""
         if self.regular is None:
             return None
+        if self.plain:
+            try:
+                return self._instantiate_plain(values)
+            except (FieldError, TypeError, ValueError, _Unusual):
+                return None
         try:
             it = iter(values)  # in key order: init containers, then regular ones
             init = [(_requests_of(names, it), sidecar) for names, sidecar in self.init]
@@ -322,9 +400,23 @@ class _Shape:
         if "pods" in requests:
             return None
         info = self.info
-        out = (info[0], info[1], info[2], requests, nonzero) + info[5:]
-        self._remember(values, out)
-        return out
+        return (info[0], info[1], info[2], requests, nonzero) + info[5:]
+
+
+    def _instantiate_plain(self, values: tuple) -> Optional[tuple]:
+        it = iter(values)
+        requests: dict = {}
+        cpu = mem = 0
+        for names in self.regular:
+            rl = _requests_of(names, it)
+            for k, v in rl.items():
+                requests[k] = requests.get(k, 0) + v
+            cpu += rl.get("cpu", DEFAULT_MILLI_CPU_REQUEST)
+            mem += rl.get("memory", DEFAULT_MEMORY_REQUEST)
+        if "pods" in requests:
+            return None
+        info = self.info
+        return (info[0], info[1], info[2], requests, (cpu, mem)) + info[5:]
 
 
 def _request_names(c: Mapping) -> tuple:
@@ -357,26 +449,31 @@ def _requests_of(names: tuple, it) -> dict:
     return out
 
 
-def _spec_info(obj: Mapping, spec: Mapping, status: Mapping) -> tuple:
-    """The parse of the spec of ``obj`` through the shape cache; raises FieldError for a bad spec."""
-    key, values = _shape_key(spec, status)
+def _spec_info(obj: Mapping, spec: Mapping, status: Mapping, key=None, values=None) -> tuple:
+    """The parse of the spec of ``obj`` through the shape cache; raises FieldError for a bad spec.
+    ``key``/``values``: the spec's _shape_key when the caller has it."""
     if key is None:
+        key, values = _shape_key(spec, status)
+        if key is None:
+            return _parse_spec(obj, spec)
+    try:
+        info = _PARSED.get((key, values))
+    except TypeError:  # an unhashable quantity: the full parser reports it
         return _parse_spec(obj, spec)
+    if info is not None:
+        return info
     shape = _SPEC_CACHE.get(key)
     if shape is None:
         info = _parse_spec(obj, spec)
         if len(_SPEC_CACHE) >= _SPEC_CACHE_MAX:
             _SPEC_CACHE.clear()
-        _SPEC_CACHE[key] = _Shape(obj, spec, info, values)
+        _SPEC_CACHE[key] = shape = _Shape(key, obj, spec, info)
+        shape.remember(values, info)
         return info
-    try:
-        info = shape.by_values.get(values)
-    except TypeError:  # an unhashable quantity: the full parser reports it
-        return _parse_spec(obj, spec)
+    info = shape.instantiate(spec, values)
     if info is None:
-        info = shape.instantiate(spec, values)
-        if info is None:
-            info = _parse_spec(obj, spec)
+        return _parse_spec(obj, spec)
+    shape.remember(values, info)
     return info
 
 

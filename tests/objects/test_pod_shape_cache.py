@@ -135,3 +135,101 @@ def test_sidecar_and_pod_level_shapes_keep_upstream_semantics():
     second = parse_pod(mk("2", "10"))
     assert second.requests == {"cpu": 12000} == fresh_parse(mk("2", "10")).requests
     assert second.nonzero == fresh_parse(mk("2", "10")).nonzero
+
+
+def _variants():
+    """Well-formed pods of a few shapes plus objects with every kind of unusual or bad field."""
+    base = {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "p", "namespace": "ns", "labels": {"app": "web"},
+                         "ownerReferences": [{"kind": "ReplicaSet", "name": "rs", "controller": True}]},
+            "spec": {"containers": [{"name": "app", "image": "nginx", "ports": [{"containerPort": 80}],
+                                     "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}],
+                     "tolerations": [{"key": "k", "operator": "Exists"}], "nodeSelector": {"disk": "ssd"}},
+            "status": {"phase": "Running"}}
+    edits = [
+        lambda o: None,
+        lambda o: o["spec"]["containers"][0]["resources"]["requests"].update(cpu="250m"),
+        lambda o: o["spec"]["containers"][0]["resources"]["requests"].update(cpu=1),
+        lambda o: o["spec"]["containers"][0]["resources"]["requests"].update(cpu=1.0),
+        lambda o: o["spec"]["containers"][0]["resources"]["requests"].update(cpu=True),
+        lambda o: o["spec"]["containers"][0]["resources"]["requests"].update(cpu=[1]),
+        lambda o: o["spec"]["containers"][0]["resources"]["requests"].update(cpu="-1"),
+        lambda o: o["spec"]["containers"][0]["resources"]["requests"].update(memory="1.5.0"),
+        lambda o: o["spec"]["containers"][0]["resources"]["requests"].update(pods="1"),
+        lambda o: o["spec"]["containers"][0].update(resources=None),
+        lambda o: o["spec"]["containers"][0].update(resources=[]),
+        lambda o: o["spec"].update(initContainers=[{"name": "i", "image": "b", "restartPolicy": "Always",
+                                                     "resources": {"requests": {"cpu": "1"}}}]),
+        lambda o: o["spec"].update(overhead={"cpu": "10m"}),
+        lambda o: o["spec"].update(resources={"requests": {"memory": "1Gi"}}),
+        lambda o: o["spec"].update(volumes=[{"name": "v", "persistentVolumeClaim": {"claimName": "c"}}]),
+        lambda o: o["spec"].update(volumes="x"),
+        lambda o: o["spec"].update(priority=10, priorityClassName="high"),
+        lambda o: o["spec"].update(priority="10"),
+        lambda o: o["spec"].update(nodeName="n1"),
+        lambda o: o["spec"].update(nodeName=5),
+        lambda o: o["spec"].update(tolerations=[{"key": "k", "operator": "Bad"}]),
+        lambda o: o["spec"].update(affinity={"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchExpressions": [{"key": "z", "operator": "In", "values": ["a"]}]}]}}}),
+        lambda o: o["spec"].update(nodeSelector={"disk": 1}),
+        lambda o: o["metadata"].update(name="Bad_Name"),
+        lambda o: o["metadata"].update(name=""),
+        lambda o: o["metadata"].update(name="a" * 254),
+        lambda o: o["metadata"].update(name="ok\n"),
+        lambda o: o["metadata"].update(namespace=""),
+        lambda o: o["metadata"].update(namespace=None),
+        lambda o: o["metadata"].update(namespace=3),
+        lambda o: o["metadata"].update(labels=None),
+        lambda o: o["metadata"].update(labels={"bad key!": "v"}),
+        lambda o: o["metadata"].update(labels={"k": ["unhashable"]}),
+        lambda o: o["metadata"].update(labels={"k": 1}),
+        lambda o: o["metadata"].update(annotations={"alibabacloud.com/gpu-milli": "500"}),
+        lambda o: o["metadata"].update(annotations={"alibabacloud.com/gpu-milli": "x"}),
+        lambda o: o["metadata"].update(annotations={"other": "1"}),
+        lambda o: o["metadata"].update(ownerReferences=[{"kind": "Job", "name": "j"}]),
+        lambda o: o["metadata"].update(ownerReferences=[{"kind": None, "name": "j", "controller": True}]),
+        lambda o: o["metadata"].update(ownerReferences="x"),
+        lambda o: o.update(kind="Node"),
+        lambda o: o.update(status=None),
+        lambda o: o.update(status={"phase": "Succeeded"}),
+        lambda o: o.update(status={"phase": 7, "nominatedNodeName": "n2"}),
+        lambda o: o.update(status={"phase": "Running", "containerStatuses": [
+            {"name": "app", "resources": {"requests": {"cpu": "2"}}}]}),
+        lambda o: o.update(status=[]),
+        lambda o: o.update(spec=None),
+        lambda o: o.update(metadata=None),
+    ]
+    out = []
+    for k, edit in enumerate(edits):
+        for r in range(2):
+            o = copy.deepcopy(base)
+            o["metadata"]["name"] = f"p{k}-{r}"
+            edit(o)
+            if r:  # a second pod of the shape with its own quantities
+                req = ((o.get("spec") or {}).get("containers") or [{}])[0]
+                req = (req.get("resources") or {}) if isinstance(req, dict) else {}
+                if isinstance(req, dict) and isinstance(req.get("requests"), dict):
+                    req["requests"]["memory"] = f"{100 + k}Mi"
+            out.append(o)
+    out.append("not a pod")
+    out.append(None)
+    return out
+
+
+def test_bulk_parse_agrees_with_parse_pod_on_every_object():
+    objs = _variants()
+    assert len(objs) >= 64  # large enough for the native extractor's path
+    if podmod._extract_pods is not None:
+        keys = podmod._extract_pods(objs, podmod._SPEC_FIELDS)[8]
+        assert keys[0] is not None and keys[-1] is None  # the short path for the first, not for None
+    for attempt in range(2):  # cold caches, then warm
+        if attempt == 0:
+            podmod._SPEC_CACHE.clear()
+            podmod._PARSED.clear()
+        got = parse_pods(objs)
+        for obj, pi in zip(objs, got):
+            want = outcome(fresh_parse, obj)
+            if isinstance(want, tuple):
+                assert pi is None, (obj, want)
+            else:
+                assert pi == want, obj
