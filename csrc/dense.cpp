@@ -11,6 +11,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <climits>
+#include <cstdlib>
+#include <limits>
 #include <vector>
 
 #include "kernels.hpp"
@@ -49,14 +52,21 @@ struct ClassData {
     std::vector<double> fixed;    // weighted raw scores of the non-normalized static plugins
     std::vector<int32_t> norm;    // normalized plugins with a non-zero raw score somewhere
     std::vector<std::vector<double>> norm_raw;
+    std::vector<std::vector<int32_t>> norm_raw_i;
+    // For FailedScheduling diagnoses: static filters ordered before Fit pass; the first failing static
+    // filter ordered after Fit (-1 none); per reason id, the nodes failing before Fit.
+    std::vector<uint8_t> pre_ok;
+    std::vector<int32_t> post_id;
+    std::vector<std::pair<int32_t, int64_t>> pre_hist;
 };
 
-// Equivalence-class cache: per position the Fit verdict (static filters included) and the weighted
-// dynamic score, valid while the position's epoch (bumped by every bind onto it) is unchanged.
+// Equivalence-class cache: per position the filter verdict (static filters and Fit) and the weighted
+// total of every score that does not depend on the window (Fit, BalancedAllocation, non-normalized
+// static plugins), valid while the position's epoch (bumped by every bind onto it) is unchanged.
 struct EquivData {
     std::vector<uint32_t> epoch;
     std::vector<uint8_t> ok;
-    std::vector<double> dyn;
+    std::vector<double> val;
 };
 
 struct Active {
@@ -181,10 +191,71 @@ KS_VECTOR int32_t count_eq(int32_t n, const double* __restrict v, double x) {
 int32_t select_in(int32_t n, const double* v, SplitMix64& rng) {
     const double best = max_of(n, v);
     const int32_t ties = count_eq(n, v, best);
-    int64_t r = ties > 1 ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
-    for (int32_t t = 0; t < n; ++t)
+    int32_t r = ties > 1 ? static_cast<int32_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
+    int32_t t = 0;
+    for (; t + 64 <= n; t += 64) {  // skip whole chunks by their tie counts
+        const int32_t c = count_eq(64, v + t, best);
+        if (r < c) break;
+        r -= c;
+    }
+    for (; t < n; ++t)
         if (v[t] == best && r-- == 0) return t;
     return 0;
+}
+
+KS_VECTOR bool any_stale(int32_t n, const uint32_t* __restrict a, const uint32_t* __restrict b) {
+    uint32_t d = 0;
+    for (int32_t j = 0; j < n; ++j) d |= a[j] ^ b[j];
+    return d != 0;
+}
+
+// Positions whose epochs differ (few), found 16 at a time.
+KS_VECTOR int32_t stale_positions(int32_t n, const uint32_t* __restrict a, const uint32_t* __restrict b, int32_t base,
+                                  int32_t* __restrict out) {
+    int32_t ns = 0, j = 0;
+    for (; j + 16 <= n; j += 16) {
+        uint32_t d = 0;
+        for (int32_t k = 0; k < 16; ++k) d |= a[j + k] ^ b[j + k];
+        if (d == 0) continue;
+        for (int32_t k = 0; k < 16; ++k)
+            if (a[j + k] != b[j + k]) out[ns++] = base + j + k;
+    }
+    for (; j < n; ++j)
+        if (a[j] != b[j]) out[ns++] = base + j;
+    return ns;
+}
+
+KS_VECTOR int32_t count_ok(int32_t n, const uint8_t* __restrict ok) {
+    int32_t c = 0;
+    for (int32_t j = 0; j < n; ++j) c += ok[j];
+    return c;
+}
+
+// Window totals over a contiguous range: the cached total where the node is feasible, -inf elsewhere
+// (so infeasible positions never win and stay -inf under the additions below).
+KS_VECTOR void masked_copy(int32_t n, const uint8_t* __restrict ok, const double* __restrict v, double* __restrict out) {
+    const double ninf = -std::numeric_limits<double>::infinity();
+    for (int32_t j = 0; j < n; ++j) out[j] = ok[j] ? v[j] : ninf;
+}
+
+// Integer copies of the raw scores, so the maximum is a vectorised integer reduction.
+KS_VECTOR int32_t masked_max(int32_t n, const uint8_t* __restrict ok, const int32_t* __restrict v, int32_t m) {
+    for (int32_t j = 0; j < n; ++j) m = std::max(m, ok[j] ? v[j] : 0);
+    return m;
+}
+
+// The Fit filter at positions P[0..n): static verdict, a free pod slot, every requested resource fits.
+KS_VECTOR void filter_at(int32_t n, const int32_t* __restrict P, const uint8_t* __restrict sok,
+                         const int64_t* __restrict free_pods, bool fit_filter, int32_t nf,
+                         const int64_t* const* __restrict fr, const int64_t* __restrict fq, uint8_t* __restrict ok) {
+    for (int32_t t = 0; t < n; ++t) ok[t] = sok[P[t]];
+    if (!fit_filter) return;
+    for (int32_t t = 0; t < n; ++t) ok[t] &= static_cast<uint8_t>(free_pods[P[t]] >= 1);
+    for (int32_t f = 0; f < nf; ++f) {
+        const int64_t* __restrict col = fr[f];
+        const int64_t q = fq[f];
+        for (int32_t t = 0; t < n; ++t) ok[t] &= static_cast<uint8_t>(q <= col[P[t]]);
+    }
 }
 
 class DenseBatch {
@@ -206,14 +277,36 @@ private:
     std::vector<int64_t> free_pods_;
     std::vector<Column> fit_cols_, bal_cols_;
     std::vector<uint8_t> irregular_;         // a scoring resource has zero allocatable: scalar kernels
+    bool any_irregular_ = false;
     std::vector<int32_t> pos_of_;
     std::vector<ClassData> classes_;
     std::vector<EquivData> equiv_;
     std::vector<uint32_t> epoch_;
 
+    // The pod being scheduled.
+    PodPlan plan_;
+    bool want_fit_ = false, want_bal_ = false;
+    double wf_ = 0, wb_ = 0, wsum_ = 0;
+    std::vector<const int64_t*> fr_;
+    std::vector<int64_t> fq_;
+    std::vector<Active> fact_, bact_;
+
+    // Scratch, sized in run().
+    size_t cap_ = 0;
+    std::vector<uint8_t> ok_;
+    std::vector<int32_t> P_;
+    std::vector<double> tot_, num_, mean_, sum_, xs_, nraw_, wscratch_;
+
     void setup();
     ClassData& class_data(int32_t s);
     void bind(int32_t p, int32_t node);
+    void prepare_pod(int32_t p);
+    void diagnose_dense(int32_t p, const ClassData& cd);
+    void totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T);
+    int64_t window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed, int32_t& host_pos,
+                   SplitMix64& rng);
+    int64_t equiv_window(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
+                         int32_t& host_pos, SplitMix64& rng);
 };
 
 bool DenseBatch::eligible() const {
@@ -255,7 +348,7 @@ bool DenseBatch::eligible() const {
         if (w < 0 || w > (1 << 20)) return false;
     const size_t cells = static_cast<size_t>(in.num_static) * K * N;
     for (size_t i = 0; i < cells; ++i)
-        if (std::fabs(static_cast<double>(in.static_scores[i])) >= 1e12) return false;
+        if (std::abs(in.static_scores[i]) > INT32_MAX) return false;  // int32 copies (masked_max)
     return true;
 }
 
@@ -338,6 +431,22 @@ ClassData& DenseBatch::class_data(int32_t s) {
         const int32_t i = in.order[j];
         cd.ok[j] = pre[i] < 0 && post[i] < 0;
     }
+    cd.pre_ok.resize(M_);
+    cd.post_id.resize(M_);
+    std::vector<int32_t> pre_ids;
+    for (int32_t j = 0; j < M_; ++j) {
+        const int32_t i = in.order[j];
+        cd.pre_ok[j] = pre[i] < 0;
+        cd.post_id[j] = pre[i] < 0 ? post[i] : -1;
+        if (pre[i] >= 0) pre_ids.push_back(pre[i]);
+    }
+    std::sort(pre_ids.begin(), pre_ids.end());
+    for (size_t a = 0; a < pre_ids.size();) {
+        size_t b = a;
+        while (b < pre_ids.size() && pre_ids[b] == pre_ids[a]) ++b;
+        cd.pre_hist.push_back({pre_ids[a], static_cast<int64_t>(b - a)});
+        a = b;
+    }
     const uint8_t* active = in.static_active + static_cast<size_t>(s) * K_;
     for (int32_t k = 0; k < K_; ++k) {
         if (!active[k]) continue;
@@ -358,8 +467,13 @@ ClassData& DenseBatch::class_data(int32_t s) {
         }
         cd.norm.push_back(k);
         std::vector<double> raw(M_);
-        for (int32_t j = 0; j < M_; ++j) raw[j] = static_cast<double>(sc[in.order[j]]);
+        std::vector<int32_t> raw_i(M_);
+        for (int32_t j = 0; j < M_; ++j) {
+            raw[j] = static_cast<double>(sc[in.order[j]]);
+            raw_i[j] = static_cast<int32_t>(sc[in.order[j]]);
+        }
         cd.norm_raw.push_back(std::move(raw));
+        cd.norm_raw_i.push_back(std::move(raw_i));
     }
     return cd;
 }
@@ -382,6 +496,248 @@ void DenseBatch::bind(int32_t p, int32_t host) {
     if (!epoch_.empty()) ++epoch_[j];
 }
 
+void DenseBatch::prepare_pod(int32_t p) {
+    const BatchInput& in = in_;
+    plan_.build(in, p);
+    want_fit_ = in.fit.score_enabled;
+    want_bal_ = in.balanced.enabled && !plan_.balanced_skip;
+    wf_ = static_cast<double>(in.fit.weight);
+    wb_ = static_cast<double>(in.balanced.weight);
+    const int64_t* req = in.pod_requests.row(p);
+    fr_.clear();
+    fq_.clear();
+    for (size_t i = 0; i < plan_.f_row.size(); ++i) {
+        fr_.push_back(free_[slot_of_row_[plan_.f_row[i]]].data());
+        fq_.push_back(plan_.f_req[i]);
+    }
+    fact_.clear();
+    wsum_ = 0;
+    for (Column& c : fit_cols_) {
+        const int64_t q = c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row];
+        if (c.row > RES_PODS && q == 0) continue;  // as PodPlan: unrequested scalar resources drop out
+        fact_.push_back({c.alloc.data(), c.used.data(), static_cast<double>(q), static_cast<double>(c.weight)});
+        wsum_ += static_cast<double>(c.weight);
+    }
+    bact_.clear();
+    for (Column& c : bal_cols_) {
+        if (c.row > RES_PODS && req[c.row] == 0) continue;
+        bact_.push_back({c.alloc.data(), c.used.data(), static_cast<double>(req[c.row]), 1.0});
+    }
+}
+
+void DenseBatch::totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T) {
+    const BatchInput& in = in_;
+    gather(n, P, cd.fixed.data(), T);
+    if (want_fit_) {
+        std::fill(num_.begin(), num_.begin() + n, 0.0);
+        const bool most = in.fit.strategy == FitStrategy::MostAllocated;
+        for (const Active& a : fact_) (most ? most_add : least_add)(n, P, a.alloc, a.used, a.q, a.w, num_.data());
+        if (wsum_ != 0) fit_total(n, num_.data(), wsum_, wf_, T);
+    }
+    if (want_bal_ && bact_.size() >= 2) {
+        for (size_t e = 0; e < bact_.size(); ++e)
+            fraction(n, P, bact_[e].alloc, bact_[e].used, bact_[e].q, xs_.data() + e * cap_);
+        if (bact_.size() == 2)
+            balanced2_total(n, xs_.data(), xs_.data() + cap_, wb_, T);
+        else
+            balanced_n_total(n, static_cast<int32_t>(bact_.size()), xs_.data(), cap_, mean_.data(), sum_.data(), wb_, T);
+    } else if (want_bal_) {
+        for (int32_t t = 0; t < n; ++t) T[t] += wb_ * 100.0;  // fewer than two resources: sd = 0
+    }
+    if (any_irregular_) {
+        // Nodes with a zero allocatable scoring resource leave it out: the scalar kernels.
+        for (int32_t t = 0; t < n; ++t) {
+            if (!irregular_[P[t]]) continue;
+            const int32_t node = in.order[P[t]];
+            double v = cd.fixed[P[t]];
+            if (want_fit_) v += wf_ * static_cast<double>(fit_score_plan(in, plan_, node));
+            if (want_bal_) v += wb_ * static_cast<double>(balanced_score_plan(in, plan_, node));
+            T[t] = v;
+        }
+    }
+}
+
+int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
+                           int32_t& host_pos, SplitMix64& rng) {
+    const BatchInput& in = in_;
+    // findNodesThatPassFilters over the rotated order, a block of positions at a time.
+    int64_t found = 0;
+    processed = 0;
+    int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
+    std::vector<const int64_t*> fr(fr_.size());
+    while (processed < M_ && found < to_find) {
+        const int32_t len = static_cast<int32_t>(
+            std::min<int64_t>({kBlock, static_cast<int64_t>(M_ - pos), static_cast<int64_t>(M_) - processed}));
+        for (size_t f = 0; f < fr.size(); ++f) fr[f] = fr_[f] + pos;
+        filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in.fit.filter_enabled,
+                     static_cast<int32_t>(fr.size()), fr.data(), fq_.data(), ok_.data());
+        // Branch-free compaction of the feasible positions (the slot after the last is scratch).
+        int32_t* Pb = P_.data() + found;
+        int32_t cnt = 0;
+        for (int32_t j = 0; j < len; ++j) {
+            Pb[cnt] = pos + j;
+            cnt += ok_[j];
+        }
+        int32_t cut = len;
+        if (found + cnt >= to_find) {
+            cnt = static_cast<int32_t>(to_find - found);
+            cut = Pb[cnt - 1] - pos + 1;
+        }
+        found += cnt;
+        processed += cut;
+        pos += cut;
+        if (pos == M_) pos = 0;
+    }
+    if (found == 0) return 0;
+    const int32_t F = static_cast<int32_t>(found);
+    if (F == 1) {
+        host_pos = P_[0];  // "When only one node after predicate, just use it."
+        return 1;
+    }
+    double* T = tot_.data();
+    totals_at(F, P_.data(), cd, T);
+    for (size_t k = 0; k < cd.norm.size(); ++k) {
+        const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[k]];
+        gather(F, P_.data(), cd.norm_raw[k].data(), nraw_.data());
+        const double mx = std::max(0.0, max_of(F, nraw_.data()));
+        if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
+        normalized_add(F, nraw_.data(), mx, meta.normalize == Normalize::Reverse, static_cast<double>(meta.weight), T);
+    }
+    host_pos = P_[select_in(F, T, rng)];
+    return found;
+}
+
+int64_t DenseBatch::equiv_window(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find,
+                                 int64_t& processed, int32_t& host_pos, SplitMix64& rng) {
+    const BatchInput& in = in_;
+    struct Seg { int32_t a, b; };
+    Seg segs[2];
+    int nseg = 0;
+    int64_t found = 0;
+    processed = 0;
+    int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
+    int32_t* stale = P_.data();
+    while (processed < M_ && found < to_find) {
+        const int32_t len = static_cast<int32_t>(
+            std::min<int64_t>({kBlock, static_cast<int64_t>(M_ - pos), static_cast<int64_t>(M_) - processed}));
+        if (any_stale(len, ed.epoch.data() + pos, epoch_.data() + pos)) {
+            // Positions a bind changed since this class last saw them: filter and score them again
+            // with the vector kernels, then store.
+            const int32_t ns = stale_positions(len, ed.epoch.data() + pos, epoch_.data() + pos, pos, stale);
+            filter_at(ns, stale, cd.ok.data(), free_pods_.data(), in.fit.filter_enabled,
+                      static_cast<int32_t>(fr_.size()), fr_.data(), fq_.data(), ok_.data());
+            totals_at(ns, stale, cd, tot_.data());
+            for (int32_t t = 0; t < ns; ++t) {
+                const int32_t j = stale[t];
+                ed.ok[j] = ok_[t];
+                ed.val[j] = tot_[t];
+                ed.epoch[j] = epoch_[j];
+            }
+        }
+        int32_t cnt = count_ok(len, ed.ok.data() + pos);
+        int32_t cut = len;
+        if (found + cnt >= to_find) {
+            int64_t need = to_find - found;
+            cut = 0;
+            while (need > 0) need -= ed.ok[pos + cut++];
+            cnt = static_cast<int32_t>(to_find - found);
+        }
+        if (nseg > 0 && segs[nseg - 1].b == pos)
+            segs[nseg - 1].b = pos + cut;
+        else
+            segs[nseg++] = {pos, pos + cut};
+        found += cnt;
+        processed += cut;
+        pos += cut;
+        if (pos == M_) pos = 0;
+    }
+    if (found == 0) return 0;
+    if (found == 1) {
+        for (int k = 0; k < nseg; ++k)
+            for (int32_t j = segs[k].a; j < segs[k].b; ++j)
+                if (ed.ok[j]) {
+                    host_pos = j;
+                    return 1;
+                }
+    }
+    // Window totals in window order; normalized static plugins need the window's maximum raw score.
+    double* S = wscratch_.data();
+    int32_t W = 0;
+    for (int k = 0; k < nseg; ++k) {
+        masked_copy(segs[k].b - segs[k].a, ed.ok.data() + segs[k].a, ed.val.data() + segs[k].a, S + W);
+        W += segs[k].b - segs[k].a;
+    }
+    for (size_t q = 0; q < cd.norm.size(); ++q) {
+        const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[q]];
+        const double* raw = cd.norm_raw[q].data();
+        int32_t mxi = 0;
+        for (int k = 0; k < nseg; ++k)
+            mxi = masked_max(segs[k].b - segs[k].a, ed.ok.data() + segs[k].a, cd.norm_raw_i[q].data() + segs[k].a, mxi);
+        const double mx = static_cast<double>(mxi);
+        if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
+        int32_t w = 0;
+        for (int k = 0; k < nseg; ++k) {
+            normalized_add(segs[k].b - segs[k].a, raw + segs[k].a, mx, meta.normalize == Normalize::Reverse,
+                           static_cast<double>(meta.weight), S + w);
+            w += segs[k].b - segs[k].a;
+        }
+    }
+    int32_t off = select_in(W, S, rng);
+    for (int k = 0; k < nseg; ++k) {
+        const int32_t len = segs[k].b - segs[k].a;
+        if (off < len) {
+            host_pos = segs[k].a + off;
+            break;
+        }
+        off -= len;
+    }
+    return found;
+}
+
+// detail::diagnose over the position-ordered columns, with the same output: the static reasons
+// (before Fit: precomputed per class; after Fit: nodes that pass Fit) merged and sorted by reason id,
+// then the Fit reasons in resource order, each counted once per node.
+void DenseBatch::diagnose_dense(int32_t p, const ClassData& cd) {
+    const BatchInput& in = in_;
+    const int32_t nf = static_cast<int32_t>(fr_.size());
+    std::vector<int64_t> fit_counts(static_cast<size_t>(R_) + 1, 0);
+    std::vector<int32_t> post_ids;
+    for (int32_t j = 0; j < M_; ++j) {
+        if (!cd.pre_ok[j]) continue;
+        bool fits = true;
+        if (in.fit.filter_enabled) {
+            if (free_pods_[j] < 1) {
+                ++fit_counts[0];
+                fits = false;
+            }
+            for (int32_t f = 0; f < nf; ++f)
+                if (fq_[f] > fr_[f][j]) {
+                    ++fit_counts[1 + plan_.f_row[f]];
+                    fits = false;
+                }
+        }
+        if (fits && cd.post_id[j] >= 0) post_ids.push_back(cd.post_id[j]);
+    }
+    std::sort(post_ids.begin(), post_ids.end());
+    std::vector<std::pair<int32_t, int64_t>> hist = cd.pre_hist;
+    for (size_t a = 0; a < post_ids.size();) {
+        size_t b = a;
+        while (b < post_ids.size() && post_ids[b] == post_ids[a]) ++b;
+        hist.push_back({post_ids[a], static_cast<int64_t>(b - a)});
+        a = b;
+    }
+    std::sort(hist.begin(), hist.end());
+    for (size_t a = 0; a < hist.size();) {
+        int64_t c = 0;
+        size_t b = a;
+        for (; b < hist.size() && hist[b].first == hist[a].first; ++b) c += hist[b].second;
+        out_.failures.insert(out_.failures.end(), {p, hist[a].first, c});
+        a = b;
+    }
+    for (int32_t r = 0; r <= R_; ++r)
+        if (fit_counts[r]) out_.failures.insert(out_.failures.end(), {p, reason_base_ + r, fit_counts[r]});
+}
+
 void DenseBatch::run() {
     const BatchInput& in = in_;
     setup();
@@ -391,166 +747,45 @@ void DenseBatch::run() {
     out_.feasible_count.assign(in.num_pods, 0);
     out_.gpu_devices.assign(in.num_pods, 0);
 
-    const bool most = in.fit.strategy == FitStrategy::MostAllocated;
     const int64_t to_find = std::max<int64_t>(in.num_to_find, 1);
-    const size_t cap = static_cast<size_t>(std::min<int64_t>(to_find, M_)) + kBlock + 1;
-    std::vector<uint8_t> ok(kBlock);
-    std::vector<int32_t> P(cap);          // feasible positions of the window, in window order
-    std::vector<double> tot(cap), num(cap), mean(cap), sum(cap);
-    std::vector<double> xs(std::max<size_t>(bal_cols_.size(), 1) * cap);
-    std::vector<double> nraw(cap);
-    std::vector<const int64_t*> fr;
-    std::vector<int64_t> fq;
-    std::vector<Active> fact, bact;
-    PodPlan plan;
-    gpu::Nodes no_gpu;
-    gpu::Shape no_shape;
-    bool any_irregular = false;
-    for (uint8_t v : irregular_) any_irregular |= v != 0;
-
+    cap_ = static_cast<size_t>(M_) + kBlock + 1;
+    ok_.assign(cap_, 0);
+    P_.assign(cap_, 0);
+    tot_.assign(cap_, 0.0);
+    num_.assign(cap_, 0.0);
+    mean_.assign(cap_, 0.0);
+    sum_.assign(cap_, 0.0);
+    nraw_.assign(cap_, 0.0);
+    xs_.assign(std::max<size_t>(bal_cols_.size(), 1) * cap_, 0.0);
+    if (in.pod_equiv) wscratch_.assign(cap_, 0.0);
+    any_irregular_ = false;
+    for (uint8_t v : irregular_) any_irregular_ |= v != 0;
     for (int32_t p = 0; p < in.num_pods; ++p) {
-        const int32_t s = in.pod_class[p];
-        ClassData& cd = class_data(s);
-        plan.build(in, p);
-        const bool want_fit = in.fit.score_enabled;
-        const bool want_bal = in.balanced.enabled && !plan.balanced_skip;
-        const double wf = static_cast<double>(in.fit.weight);
-        const double wb = static_cast<double>(in.balanced.weight);
-        const int64_t* req = in.pod_requests.row(p);
-
-        fr.assign(plan.f_row.size(), nullptr);
-        fq.assign(plan.f_req.begin(), plan.f_req.end());
-        fact.clear();
-        double wsum = 0;
-        for (Column& c : fit_cols_) {
-            const int64_t q = c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row];
-            if (c.row > RES_PODS && q == 0) continue;
-            fact.push_back({c.alloc.data(), c.used.data(), static_cast<double>(q), static_cast<double>(c.weight)});
-            wsum += static_cast<double>(c.weight);
-        }
-        bact.clear();
-        for (Column& c : bal_cols_) {
-            if (c.row > RES_PODS && req[c.row] == 0) continue;
-            bact.push_back({c.alloc.data(), c.used.data(), static_cast<double>(req[c.row]), 1.0});
-        }
+        const ClassData& cd = class_data(in.pod_class[p]);
+        prepare_pod(p);
         const int32_t eq = in.pod_equiv ? in.pod_equiv[p] : -1;
-        EquivData* ed = nullptr;
+        int64_t processed = 0, found;
+        int32_t host_pos = -1;
         if (eq >= 0) {
-            ed = &equiv_[eq];
-            if (ed->epoch.empty()) {
-                ed->epoch.assign(M_, 0);
-                ed->ok.assign(M_, 0);
-                ed->dyn.assign(M_, 0.0);
+            // Replicas: cached verdicts and totals per position, refreshed where a bind changed them.
+            EquivData& ed = equiv_[eq];
+            if (ed.epoch.empty()) {
+                ed.epoch.assign(M_, 0);
+                ed.ok.assign(M_, 0);
+                ed.val.assign(M_, 0.0);
             }
+            found = equiv_window(ed, cd, start, to_find, processed, host_pos, rng);
+        } else {
+            found = window(cd, start, to_find, processed, host_pos, rng);
         }
-
-        // findNodesThatPassFilters over the rotated order, a block of positions at a time.
-        int64_t found = 0, processed = 0;
-        int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
-        while (processed < M_ && found < to_find) {
-            const int32_t len = static_cast<int32_t>(
-                std::min<int64_t>({kBlock, static_cast<int64_t>(M_ - pos), static_cast<int64_t>(M_) - processed}));
-            const uint8_t* okp;
-            if (ed) {
-                // Refresh the positions a bind changed since this class last saw them.
-                for (int32_t j = pos; j < pos + len; ++j) {
-                    if (ed->epoch[j] == epoch_[j]) continue;
-                    const int32_t node = in.order[j];
-                    bool unres;
-                    bool fits = cd.ok[j] && (!in.fit.filter_enabled || fit_filter_plan(in, plan, node, nullptr, &unres));
-                    double dyn = 0;
-                    if (fits) {
-                        if (want_fit) dyn += wf * static_cast<double>(fit_score_plan(in, plan, node));
-                        if (want_bal) dyn += wb * static_cast<double>(balanced_score_plan(in, plan, node));
-                    }
-                    ed->ok[j] = fits;
-                    ed->dyn[j] = dyn;
-                    ed->epoch[j] = epoch_[j];
-                }
-                okp = ed->ok.data() + pos;
-            } else {
-                for (size_t f = 0; f < fr.size(); ++f) fr[f] = free_[slot_of_row_[plan.f_row[f]]].data() + pos;
-                filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in.fit.filter_enabled,
-                             static_cast<int32_t>(fr.size()), fr.data(), fq.data(), ok.data());
-                okp = ok.data();
-            }
-            // Branch-free compaction of the feasible positions (the slot after the last is scratch).
-            int32_t* Pb = P.data() + found;
-            int32_t cnt = 0;
-            for (int32_t j = 0; j < len; ++j) {
-                Pb[cnt] = pos + j;
-                cnt += okp[j];
-            }
-            int32_t cut = len;
-            if (found + cnt >= to_find) {
-                cnt = static_cast<int32_t>(to_find - found);
-                cut = Pb[cnt - 1] - pos + 1;
-            }
-            found += cnt;
-            processed += cut;
-            pos += cut;
-            if (pos == M_) pos = 0;
-        }
+        // nextStartNodeIndex = (nextStartNodeIndex + processedNodes) % len(allNodes)
         if (N_ > 0) start = (start + processed) % N_;
         out_.feasible_count[p] = found;
         if (found == 0) {
-            diagnose(in, plan, p, reason_base_, false, no_gpu, no_shape, out_);
+            diagnose_dense(p, cd);
             continue;
         }
-        const int32_t F = static_cast<int32_t>(found);
-        int32_t hi = 0;
-        if (F > 1) {
-            const int32_t* Pp = P.data();
-            double* T = tot.data();
-            gather(F, Pp, cd.fixed.data(), T);
-            if (ed) {
-                gather_add(F, Pp, ed->dyn.data(), T);
-            } else {
-                if (want_fit) {
-                    std::fill(num.begin(), num.begin() + F, 0.0);
-                    for (const Active& a : fact)
-                        (most ? most_add : least_add)(F, Pp, a.alloc, a.used, a.q, a.w, num.data());
-                    if (wsum != 0) fit_total(F, num.data(), wsum, wf, T);
-                }
-                if (want_bal && bact.size() >= 2) {
-                    for (size_t e = 0; e < bact.size(); ++e)
-                        fraction(F, Pp, bact[e].alloc, bact[e].used, bact[e].q, xs.data() + e * cap);
-                    if (bact.size() == 2)
-                        balanced2_total(F, xs.data(), xs.data() + cap, wb, T);
-                    else
-                        balanced_n_total(F, static_cast<int32_t>(bact.size()), xs.data(), cap, mean.data(),
-                                         sum.data(), wb, T);
-                } else if (want_bal) {
-                    for (int32_t t = 0; t < F; ++t) T[t] += wb * 100.0;  // fewer than 2 resources: sd = 0
-                }
-                if (any_irregular) {
-                    // Nodes with a zero allocatable scoring resource leave it out: the scalar kernels.
-                    for (int32_t t = 0; t < F; ++t) {
-                        if (!irregular_[Pp[t]]) continue;
-                        const int32_t node = in.order[Pp[t]];
-                        double v = cd.fixed[Pp[t]];
-                        if (want_fit) v += wf * static_cast<double>(fit_score_plan(in, plan, node));
-                        if (want_bal) v += wb * static_cast<double>(balanced_score_plan(in, plan, node));
-                        T[t] = v;
-                    }
-                }
-            }
-            for (size_t k = 0; k < cd.norm.size(); ++k) {
-                const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[k]];
-                const double w = static_cast<double>(meta.weight);
-                gather(F, Pp, cd.norm_raw[k].data(), nraw.data());
-                const double mx = std::max(0.0, max_of(F, nraw.data()));
-                const bool rev = meta.normalize == Normalize::Reverse;
-                if (mx == 0) {
-                    if (rev)
-                        for (int32_t t = 0; t < F; ++t) T[t] += w * 100.0;
-                    continue;
-                }
-                normalized_add(F, nraw.data(), mx, rev, w, T);
-            }
-            hi = select_in(F, T, rng);
-        }
-        const int32_t host = in.order[P[hi]];
+        const int32_t host = in.order[host_pos];
         out_.chosen[p] = host;
         if (!in.dry_run) bind(p, host);
     }
