@@ -91,6 +91,7 @@ class Scheduler:
         self.start_index = 0
         self._evaluators: dict = {}
         self._order = None
+        self._prefilter_cache: dict = {}
 
     # ------------------------------------------------------------------ helpers
     def _evaluator(self, profile: Profile) -> StaticEvaluator:
@@ -117,7 +118,15 @@ class Scheduler:
         limits the nodes the pod is filtered on."""
         if "NodeAffinity" not in profile.resolved.pre_filter or pi.required_affinity is None:
             return None, None
-        st, names = node_affinity.pre_filter_result(pi, profile.args("NodeAffinity"))
+        # Pods of one template share the parsed affinity object: its PreFilter result is computed once
+        # (the cache keeps the object, so its id cannot be reused while the entry lives).
+        ra = pi.required_affinity
+        hit = self._prefilter_cache.get((profile.scheduler_name, id(ra)))
+        if hit is not None and hit[0] is ra:
+            st, names = hit[1]
+        else:
+            st, names = node_affinity.pre_filter_result(pi, profile.args("NodeAffinity"))
+            self._prefilter_cache[(profile.scheduler_name, id(ra))] = (ra, (st, names))
         if st is not None and st.code in ("Unschedulable", "UnschedulableAndUnresolvable"):
             return st, None
         if names is None:
@@ -229,16 +238,18 @@ class Scheduler:
         ev = self._evaluator(profile)
         R = len(c.resources)
         n = c.nodes.n
-        static_ids: dict = {}
-        statics = []
-        pod_class = np.empty(len(infos), np.int32)
-        for j, pi in enumerate(infos):
-            sc = classes[j] if classes is not None else ev.get(pi)
-            k = id(sc)
-            if k not in static_ids:
-                static_ids[k] = len(statics)
-                statics.append(sc)
-            pod_class[j] = static_ids[k]
+        if classes is None:
+            pod_class, statics = ev.classes_of(infos)
+        else:
+            static_ids: dict = {}
+            statics = []
+            pod_class = np.empty(len(infos), np.int32)
+            for j, sc in enumerate(classes):
+                k = id(sc)
+                if k not in static_ids:
+                    static_ids[k] = len(statics)
+                    statics.append(sc)
+                pod_class[j] = static_ids[k]
         S = len(statics)
         K = len(ev.score_plugins)
         pre = np.stack([s.pre for s in statics]) if S else np.zeros((0, n), np.int32)
@@ -267,8 +278,10 @@ class Scheduler:
         """Equivalence class per pod (same static class and requests), -1 for a pod alone in its class."""
         if len(pod_class) < 2:
             return np.zeros(0, np.int32)
-        key = np.concatenate([pod_class[:, None].astype(np.int64), pod_req, pod_nz], axis=1)
-        _, inverse, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+        key = np.ascontiguousarray(np.concatenate([pod_class[:, None].astype(np.int64), pod_req, pod_nz], axis=1))
+        # Rows as opaque byte strings: one 1-D sort instead of np.unique(axis=0)'s lexicographic one.
+        rows = key.view(np.dtype((np.void, key.shape[1] * key.itemsize))).reshape(-1)
+        _, inverse, counts = np.unique(rows, return_inverse=True, return_counts=True)
         inverse = inverse.reshape(-1)
         shared = counts[inverse] > 1
         if not shared.any():
@@ -412,11 +425,12 @@ class Scheduler:
         """Schedule pods (Pod dicts, which are added to the cluster first, or keys of pending pods),
         binding each placed pod. Returns a :class:`Placement` per pod, in the order given."""
         c = self.cluster
+        index = c.pods.index
         new_objs, keys = [], []
         for p in pods:
             if isinstance(p, str):
-                key = c._key(p)
-                if key not in c.pods.index:
+                key = p if "/" in p else f"default/{p}"
+                if key not in index:
                     raise InvalidObject("Pod", key, "", "not found")
                 keys.append(key)
             else:
@@ -425,19 +439,30 @@ class Scheduler:
                     raise InvalidObject("Pod", pi.key, "spec.nodeName",
                                         "already set: a pod with spec.nodeName is bound, not scheduled")
                 keys.append(pi.key)
-                if pi.key not in c.pods.index:
+                if pi.key not in index:
                     new_objs.append(pi.obj)
-        for key in keys:
-            if key in c.pods.index and c.pods._node[c.pods.index[key]] >= 0:
-                raise InvalidObject("Pod", key, "spec.nodeName", "already bound")
+        known = np.fromiter((index.get(k, -1) for k in keys), np.int64, len(keys))
+        present = known >= 0
+        if present.any():
+            bound = np.zeros(len(keys), bool)
+            bound[present] = c.pods._node[known[present]] >= 0
+            if bound.any():
+                raise InvalidObject("Pod", keys[int(np.argmax(bound))], "spec.nodeName", "already bound")
         if new_objs:
             c.add_objects(pods=new_objs)
-        rows = [c.pods.index[k] for k in keys]
+            index = c.pods.index
+            rows = [index[k] for k in keys]
+        else:
+            rows = known.tolist()
         # PrioritySort: higher priority first, then arrival (stable).
-        order = sorted(range(len(rows)), key=lambda j: -int(c.pods._priority[rows[j]]))
+        order = np.argsort(-c.pods._priority[np.asarray(rows, np.int64)], kind="stable").tolist() if rows else []
         results: list = [None] * len(rows)
         run: list = []
         run_profile = None
+        infos = c.pods.infos
+        by_name = self.profiles.by_name
+        # Profiles whose pods may all share one batch (no research plugins, which see bound pods).
+        batchable = {name: not self._evaluator(prof)._has_python_plugins for name, prof in by_name.items()}
 
         def flush():
             nonlocal run, run_profile
@@ -446,8 +471,14 @@ class Scheduler:
             run, run_profile = [], None
 
         for j in order:
-            pi = c.pods.infos[rows[j]]
-            profile = self._profile_for(pi)
+            pi = infos[rows[j]]
+            profile = by_name.get(pi.scheduler_name)
+            # The common case first: same profile as the running batch, nothing that needs the pod
+            # on its own (required node affinity, host ports, unimplemented plugins).
+            if (profile is run_profile and profile is not None and pi.required_affinity is None
+                    and not pi.host_ports and not pi.needs_plugins and batchable[pi.scheduler_name]):
+                run.append(j)
+                continue
             if profile is None:
                 flush()
                 results[j] = Placement(pi.key, None, f'no profile for schedulerName "{pi.scheduler_name}"')
@@ -460,14 +491,14 @@ class Scheduler:
             if profile is not run_profile:
                 flush()
                 run_profile = profile
-            reject, order = self._prefilter(pi, profile) if pi.required_affinity is not None else (None, None)
+            reject, porder = self._prefilter(pi, profile) if pi.required_affinity is not None else (None, None)
             if reject is not None:
                 flush()
                 results[j] = Placement(pi.key, None, self._prefilter_message(reject))
                 continue
-            if order is not None or self._evaluator(profile).needs_singleton(pi):
+            if porder is not None or self._evaluator(profile).needs_singleton(pi):
                 flush()
-                self._schedule_run(profile, [j], results, rows, order)
+                self._schedule_run(profile, [j], results, rows, porder)
                 continue
             run.append(j)
         flush()

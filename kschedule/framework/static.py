@@ -58,6 +58,7 @@ class StaticEvaluator:
         self._reason_ids: dict = {}
         self.score_plugins = [(n, w) for n, w in profile.scores if n not in DYNAMIC]
         self.cache: dict = {}
+        self._id_cache: dict = {}  # (node name, ids of the class-key objects, containers) -> objects + class
         self._req_cache: dict = {}  # Requirement -> node mask (valid for this node set)
         self._node_ports = "NodePorts" in profile.filters
         self._has_python_plugins = any(profile.python_plugin(n) for n in profile.plugins)
@@ -88,6 +89,38 @@ class StaticEvaluator:
         if sc is None:
             sc = self.cache[key] = self.evaluate(pod)
         return sc
+
+    def classes_of(self, pods) -> tuple:
+        """Static class per pod, as (int32 index per pod, list of distinct StaticClass) for a batch.
+
+        Pods parsed from one template share their tolerations, affinity and image objects, so a key
+        of object ids finds the class without hashing the nested tuples of :meth:`class_key`; a hit is
+        confirmed by identity (the entry keeps the objects alive, so ids are not reused meanwhile).
+        """
+        by_ids = self._id_cache
+        ids: dict = {}
+        statics: list = []
+        out = np.empty(len(pods), np.int32)
+        singleton = self._has_python_plugins
+        ports = self._node_ports
+        for j, pod in enumerate(pods):
+            if singleton or (ports and pod.host_ports):
+                sc = self.evaluate(pod)
+            else:
+                tol, ra, pt, im = pod.tolerations, pod.required_affinity, pod.preferred_terms, pod.images
+                k = (pod.node_name, id(tol), id(ra), id(pt), id(im), pod.num_containers)
+                hit = by_ids.get(k)
+                if hit is not None and hit[0] is tol and hit[1] is ra and hit[2] is pt and hit[3] is im:
+                    sc = hit[4]
+                else:
+                    sc = self.get(pod)
+                    by_ids[k] = (tol, ra, pt, im, sc)
+            i = ids.get(id(sc))
+            if i is None:
+                i = ids[id(sc)] = len(statics)
+                statics.append(sc)
+            out[j] = i
+        return out, statics
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, pod) -> StaticClass:
