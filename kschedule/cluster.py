@@ -44,7 +44,9 @@ do not mutate them afterwards.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
+from itertools import count
 from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
@@ -56,7 +58,7 @@ from .objects.load import load_objects
 from .objects.meta import object_name
 from .objects.gpu import MAX_GPUS, POD_GPU_INDEX, select_best_devices
 from .objects.node import NodeInfo, parse_node
-from .objects.pod import PodInfo, parse_pod, parse_pods
+from .objects.pod import PodColumns, PodInfo, parse_pod, parse_pod_columns
 
 RES_CPU, RES_MEMORY, RES_EPHEMERAL, RES_PODS = 0, 1, 2, 3
 NUM_GPU_TAGS = 9  # GpuClustering tags: [0] share-gpu, [k] k whole GPUs
@@ -67,6 +69,7 @@ SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2000000000, "system-node-c
 
 _INITIAL_CAPACITY = 16
 _TERMINATED_PHASES = ("Succeeded", "Failed")
+_TERMINATED = frozenset(_TERMINATED_PHASES)
 
 
 def _grow(arr: np.ndarray, axis: int, new_size: int, fill) -> np.ndarray:
@@ -188,6 +191,64 @@ class NodeTable(_Table):
         return iter(self.names)
 
 
+class PodInfos:
+    """The PodInfo of each pod row, as a list, built on first access from the columns a bulk load
+    parsed: a 300,000-pod cluster need not hold 300,000 PodInfo objects that nothing reads. An item
+    once built is kept (the same object on every access). Lazy items are ints, tokens into the
+    loaded batches (``_bases[k]`` is the token of the first pod of ``_batches[k]``)."""
+
+    __slots__ = ("_items", "_bases", "_batches", "_next")
+
+    def __init__(self):
+        self._items: list = []
+        self._bases: list = []
+        self._batches: list = []
+        self._next = 0
+
+    def add_columns(self, cols: PodColumns) -> None:
+        base = self._next
+        self._next += len(cols)
+        self._bases.append(base)
+        self._batches.append(cols)
+        self._items.extend(range(base, self._next))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self._items)))]
+        x = self._items[i]
+        if type(x) is int:
+            k = bisect_right(self._bases, x) - 1
+            x = self._batches[k].info(x - self._bases[k])
+            self._items[i] = x
+        return x
+
+    def __setitem__(self, i, pi) -> None:
+        self._items[i] = pi
+
+    def __iter__(self):
+        i = 0
+        while i < len(self._items):
+            yield self[i]
+            i += 1
+
+    def append(self, pi) -> None:
+        self._items.append(pi)
+
+    def extend(self, infos) -> None:
+        self._items.extend(infos)
+
+    def pop(self, i: int = -1):
+        pi = self[i]
+        self._items.pop(i)
+        return pi
+
+    def __repr__(self) -> str:
+        return f"PodInfos({len(self._items)} pods)"
+
+
 class PodTable(_Table):
     """Pod columns (bound and not-yet-bound pods); see the module docstring."""
 
@@ -208,7 +269,7 @@ class PodTable(_Table):
         self._gpu_devices = np.zeros(0, np.uint32)
         self.keys: list = []  # "namespace/name" per row
         self.index: dict = {}
-        self.infos: list = []  # PodInfo per row
+        self.infos = PodInfos()  # PodInfo per row
 
     requests = property(lambda self: self._requests[: self.R, : self.n])
     nonzero = property(lambda self: self._nonzero[:, : self.n])
@@ -302,51 +363,41 @@ class Cluster:
                 raise InvalidObject("Node", ni.name, "metadata.name", f'Duplicate value: "{ni.name}"')
             seen.add(ni.name)
         pods = pods if type(pods) is list else list(pods)
-        pod_infos, pod_keys, terminated = self._check_pods(pods, parse_pods(pods), seen, pcs)
+        cols, pod_keys, terminated = self._check_pods(pods, parse_pod_columns(pods), seen, pcs)
         # Everything is valid: apply.
         self.priority_classes = pcs
         for ni in node_infos:
             self._add_node(ni)
-        self._add_pods(pod_infos, pod_keys)
+        self._add_pods(cols, pod_keys)
         self.terminated.extend(terminated)
         self.version += 1
 
-    def _check_pods(self, pods: list, parsed: list, new_nodes: set, pcs: dict) -> tuple:
+    def _check_pods(self, pods: list, cols: PodColumns, new_nodes: set, pcs: dict) -> tuple:
         """Validate parsed pods against the cluster (keys, nodes, priority classes) and resolve
-        priorities: (infos of pods to add, their keys, terminated infos). ``parsed`` holds None for
-        an invalid object. The first bad pod in order raises, as a pod-by-pod check would."""
-        try:
-            keys = [f"{pi.namespace}/{pi.name}" for pi in parsed]
-        except AttributeError:  # an invalid object (None)
-            keys = None
-        if keys is not None:
-            names = {pi.node_name for pi in parsed}
+        priorities: (columns of the pods to add, their keys, terminated infos). The first bad pod in
+        order raises, as a pod-by-pod check would."""
+        if not cols.bad and cols.requests is not None:
+            keys = cols.keys()
+            names = set(cols.node_names)
             names.discard("")
             node_index = self.nodes.index
             # Checked in bulk, with C-speed set operations; any failure goes through the ordered
             # check below, which finds the first bad pod and its error.
             if (len(set(keys)) == len(keys) and self.pods.index.keys().isdisjoint(keys)
                     and all(n in node_index or n in new_nodes for n in names)):
-                resolved: dict = {}
+                self._resolve_spec_priorities(cols, keys, pcs)
                 terminated = []
-                for pi in parsed:
-                    if pi.priority is None:
-                        pcn = pi.priority_class_name
-                        prio = resolved.get(pcn)
-                        if prio is None:
-                            prio = resolved[pcn] = _resolve_priority(pi, pcs)
-                        pi.priority = prio
-                    if pi.phase in _TERMINATED_PHASES:
-                        terminated.append(pi)
-                if terminated:
-                    ids = {id(pi) for pi in terminated}
-                    kept = [(pi, k) for pi, k in zip(parsed, keys) if id(pi) not in ids]
-                    return [pi for pi, _ in kept], [k for _, k in kept], terminated
-                return parsed, keys, terminated
+                if not _TERMINATED.isdisjoint(cols.phases):
+                    keep = [j for j, ph in enumerate(cols.phases) if ph not in _TERMINATED]
+                    gone = [j for j, ph in enumerate(cols.phases) if ph in _TERMINATED]
+                    terminated = [cols.info(j) for j in gone]
+                    cols = cols.subset(keep)
+                    keys = [keys[j] for j in keep]
+                return cols, keys, terminated
         pod_infos = []
         pod_keys = set()
         terminated = []
-        for o, pi in zip(pods, parsed):
+        for o, pi in zip(pods, cols.infos()):
             if pi is None:
                 pi = parse_pod(o)  # raises
             key = pi.key
@@ -358,7 +409,33 @@ class Cluster:
             if pi.priority is None:
                 pi.priority = _resolve_priority(pi, pcs)
             (terminated if pi.terminated else pod_infos).append(pi)
-        return pod_infos, [pi.key for pi in pod_infos], terminated
+        cols = PodColumns.from_infos([pi.obj for pi in pod_infos], pod_infos)
+        if cols.requests is None:
+            raise OverflowError("pod requests beyond int64")
+        return cols, [pi.key for pi in pod_infos], terminated
+
+    @staticmethod
+    def _resolve_spec_priorities(cols: PodColumns, keys: list, pcs: dict) -> None:
+        """``cols.spec_priority``: each spec's priority, resolved once per class name; specs in the
+        order of their first pod, so the first pod (in order) with an unknown class raises."""
+        specs = cols.specs
+        prio = [sp[1] for sp in specs]
+        if None in prio:
+            n = len(keys)
+            first = np.full(len(specs), n, np.intp)
+            np.minimum.at(first, cols.spec, np.arange(n))
+            resolved: dict = {}
+            for s in np.argsort(first, kind="stable").tolist():
+                if prio[s] is None and first[s] < n:
+                    pcn = specs[s][2]
+                    val = resolved.get(pcn)
+                    if val is None:
+                        val = resolved[pcn] = _resolve_priority_name(pcn, keys[first[s]], pcs)
+                    prio[s] = val
+        cols.spec_priority = prio
+        for j, pi in cols.built.items():
+            if pi is not None and pi.priority is None:
+                pi.priority = prio[cols.spec[j]]
 
     # ------------------------------------------------------------------ nodes
     def add_node(self, obj: Mapping) -> None:
@@ -493,14 +570,17 @@ class Cluster:
     def add_pods(self, objs: Iterable[Mapping]) -> None:
         self.add_objects(pods=objs)
 
-    def _add_pods(self, infos: list, keys: Optional[list] = None) -> None:
-        if not infos:
+    def _add_pods(self, cols, keys: Optional[list] = None) -> None:
+        """Add pods (a PodColumns with resolved priorities, or a list of PodInfo) as rows."""
+        if not isinstance(cols, PodColumns):
+            cols = PodColumns.from_infos([pi.obj for pi in cols], cols)
+        if not len(cols):
             return
         if keys is None:
-            keys = [pi.key for pi in infos]
+            keys = cols.keys()
         t = self.pods
         start = t.n
-        m = len(infos)
+        m = len(cols)
         t._ensure(start + m)
         t.n += m
         for name, (axis, fill) in t._columns.items():
@@ -509,80 +589,66 @@ class Cluster:
                 a[start:start + m] = fill
             else:
                 a[..., start:start + m] = fill
-        # One pass in Python gathers the fields; everything after works on distinct values (request
-        # dicts, label sets, namespaces, owners, which templates share) and numpy. Interning visits
-        # the distinct values in first-seen order, so ids come out as a pod-by-pod loop gives them.
-        req_col: dict = {}  # id(requests dict) -> column of the distinct-requests table
-        distinct_reqs: list = []
-        req_of, nzs, node_names, prios, nss, owners, labels = [], [], [], [], [], [], []
-        special = []  # rows with host ports or GPUs: bound one by one
-        for j, pi in enumerate(infos):
-            rq = pi.requests
-            u = req_col.get(id(rq))
-            if u is None:
-                u = req_col[id(rq)] = len(distinct_reqs)
-                distinct_reqs.append(rq)
-            req_of.append(u)
-            nzs.append(pi.nonzero)
-            node_names.append(pi.node_name)
-            prios.append(pi.priority)
-            nss.append(pi.namespace)
-            owners.append(pi.owner)
-            labels.append(pi.labels)
-            if pi.host_ports or pi.gpu is not None:
-                special.append(j)
-        # Requests: a (R, distinct) table gathered into the pod columns.
+        # Everything works on distinct values (resource names, specs, label sets, namespaces,
+        # owners) and numpy. Interning visits the distinct values in first-seen order, so ids come
+        # out as a pod-by-pod loop gives them.
         res_ids = self.resources.ids
-        tr, tc, tv = [], [], []
-        for u, rq in enumerate(distinct_reqs):
-            for res, amount in rq.items():
-                r = res_ids.get(res)
-                if r is None:
-                    r = self._resource_row(res)
-                tr.append(r)
-                tc.append(u)
-                tv.append(amount)
-        table = np.zeros((len(self.resources), len(distinct_reqs)), np.int64)
-        table[np.asarray(tr, np.intp), np.asarray(tc, np.intp)] = np.asarray(tv, np.int64)
-        t._requests[: table.shape[0], start:start + m] = table[:, np.asarray(req_of, np.intp)]
-        t._nonzero[:, start:start + m] = np.asarray(nzs, np.int64).reshape(m, 2).T
-        t._priority[start:start + m] = np.asarray(prios, np.int32)
+        rows = []
+        for res in cols.res_names:
+            r = res_ids.get(res)
+            rows.append(self._resource_row(res) if r is None else r)
+        if rows:
+            t._requests[np.asarray(rows, np.intp), start:start + m] = cols.requests
+        t._nonzero[:, start:start + m] = cols.nonzero
+        prio = cols.spec_priority if cols.spec_priority is not None else [sp[1] for sp in cols.specs]
+        if prio:
+            t._priority[start:start + m] = np.asarray(prio, np.int32)[cols.spec]
+        nss, owners = cols.namespaces, cols.owners
         ns_id = {ns: self.namespaces.intern(ns) for ns in dict.fromkeys(nss)}
         t._namespace[start:start + m] = np.fromiter(map(ns_id.__getitem__, nss), np.int32, m)
         own_id = {}
         for key in dict.fromkeys(zip(nss, owners)):
             own_id[key] = self.owners.intern((key[0],) + key[1]) if key[1] else -1
         t._owner[start:start + m] = np.fromiter(map(own_id.__getitem__, zip(nss, owners)), np.int32, m)
-        self._fill_pod_labels(start, labels)
+        self._fill_pod_labels(start, cols.labels)
         t.keys.extend(keys)
         t.index.update(zip(keys, range(start, start + m)))
-        t.infos.extend(infos)
+        t.infos.add_columns(cols)
         node_row = dict(self.nodes.index)
         node_row[""] = -1
-        node_col = np.fromiter(map(node_row.__getitem__, node_names), np.int32, m)
+        node_col = np.fromiter(map(node_row.__getitem__, cols.node_names), np.int32, m)
         bound = np.nonzero(node_col >= 0)[0]
         if len(bound):
-            self._bind_rows(start + bound, node_col[bound], special=np.asarray(special, np.intp) + start)
+            # Rows with host ports or GPUs: bound one by one.
+            ported = [s for s, sp in enumerate(cols.specs) if sp[8]]
+            special = np.flatnonzero(np.isin(cols.spec, ported)) if ported else np.zeros(0, np.intp)
+            if cols.gpu:
+                special = np.union1d(special, np.fromiter(cols.gpu, np.intp, len(cols.gpu)))
+            self._bind_rows(start + bound, node_col[bound], special=special.astype(np.intp) + start)
 
     def _fill_pod_labels(self, start: int, labels: list) -> None:
         """Label columns of pod rows ``start...`` from their label dicts, one interning per distinct set."""
         t = self.pods
+        if None in labels:
+            labels = [{} if ls is None else ls for ls in labels]
         sets = list(map(tuple, map(dict.items, labels)))
-        set_id: dict = {}
+        # One hash per pod: each distinct set maps to its first pod, then first pods to set ids.
+        first_of: dict = {}
+        first = np.fromiter(map(first_of.setdefault, sets, count()), np.intp, len(sets))
         flat_k, flat_v, lengths = [], [], []
-        for ls in sets:
-            if ls not in set_id:
-                set_id[ls] = len(lengths)
-                for k, v in ls:
-                    kr, vr = self._label_row(t, k, v)
-                    flat_k.append(kr)
-                    flat_v.append(vr)
-                lengths.append(len(ls))
+        for ls in first_of:
+            for k, v in ls:
+                kr, vr = self._label_row(t, k, v)
+                flat_k.append(kr)
+                flat_v.append(vr)
+            lengths.append(len(ls))
         if not flat_k:
             return
+        set_of_first = np.zeros(len(sets), np.intp)
+        set_of_first[np.fromiter(first_of.values(), np.intp, len(first_of))] = np.arange(len(first_of))
+        sid = set_of_first[first]
         length = np.asarray(lengths, np.intp)
         offset = np.cumsum(length) - length
-        sid = np.fromiter(map(set_id.__getitem__, sets), np.intp, len(sets))
         per_pod = length[sid]
         total = int(per_pod.sum())
         # Position of each (pod, label) entry inside its set, then inside the flat arrays.
@@ -821,13 +887,16 @@ def _parse_priority_class(o: Any) -> tuple:
 def _resolve_priority(pi: PodInfo, pcs: dict) -> int:
     """Upstream Priority admission (plugin/pkg/admission/priority): class value, else the global
     default class, else 0."""
-    name = pi.priority_class_name
+    return _resolve_priority_name(pi.priority_class_name, pi.key, pcs)
+
+
+def _resolve_priority_name(name: str, key: str, pcs: dict) -> int:
     if name:
         if name in pcs:
             return pcs[name][0]
         if name in SYSTEM_PRIORITY_CLASSES:
             return SYSTEM_PRIORITY_CLASSES[name]
-        raise InvalidObject("Pod", pi.key, "spec.priorityClassName", f"no PriorityClass with name {name} was found")
+        raise InvalidObject("Pod", key, "spec.priorityClassName", f"no PriorityClass with name {name} was found")
     # getDefaultPriorityClass: with several global defaults, the lowest value wins.
     defaults = [val for val, default in pcs.values() if default]
     return min(defaults) if defaults else 0

@@ -12,6 +12,8 @@ from itertools import chain
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
+import numpy as np
+
 from ..errors import FieldError
 from .meta import (_DNS1123_SUBDOMAIN, _label_cache, expect_int, expect_list, expect_mapping, expect_str, object_name,
                    validate_labels, validate_object_name)
@@ -39,7 +41,7 @@ FEATURE_PLUGINS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # no per-instance __dict__: a cluster may hold hundreds of thousands
 class PodInfo:
     namespace: str
     name: str
@@ -87,10 +89,7 @@ def parse_pod(obj: Any) -> PodInfo:
 def parse_pods(objs) -> list:
     """:func:`parse_pod` of each object, with None in place of an invalid one (``parse_pod`` of it
     raises the error): bulk loads check the pods in order and raise for the first bad one."""
-    objs = objs if type(objs) is list else list(objs)
-    if _extract_pods is None or len(objs) < 64:
-        return [_parse_one(obj) for obj in objs]
-    return _parse_extracted(objs, _extract_pods(objs, _SPEC_FIELDS))
+    return parse_pod_columns(objs).infos()
 
 
 def _parse_one(obj: Any) -> Optional[PodInfo]:
@@ -103,10 +102,187 @@ def _parse_one(obj: Any) -> Optional[PodInfo]:
     return pi
 
 
-def _parse_extracted(objs: list, cols: tuple) -> list:
-    """parse_pods from the fields the native extractor read (kschedule._core.extract_pods): the
-    checks of _parse_common, done in bulk over the columns; any pod that fails one, or that the
-    extractor found unusual, goes through _parse_one."""
+_INFO_FIELDS = ("scheduler_name", "priority", "priority_class_name", "requests", "nonzero", "tolerations",
+                "required_affinity", "preferred_terms", "host_ports", "images", "num_containers", "needs_plugins")
+
+
+class PodColumns:
+    """Parsed pods as columns (:func:`parse_pod_columns`): what a Cluster reads to add them, without
+    a PodInfo per pod. :meth:`info` builds one on demand, equal to what :func:`parse_pod` gives (with
+    the resolved priority once ``spec_priority`` is set).
+
+    Per pod ``j``: ``objs``, ``names``, ``namespaces``, ``labels`` (dict or None), ``owners``,
+    ``node_names``, ``phases``, ``nominated`` (lists); ``spec[j]`` (int32 array) indexes ``specs``, the
+    distinct spec parses (tuples in ``_INFO_FIELDS`` order). ``requests`` is (len(res_names), n)
+    int64 and ``nonzero`` (2, n) int64. Specs whose ``spec_rows`` entry is None carry their pods'
+    requests in the tuple; the others rebuild the dict from ``requests`` ((name, row) pairs).
+    ``gpu``: {j: (GpuRequest, devices)} for the pods that have one; ``built``: {j: PodInfo or None}
+    for pods parsed one by one (None: invalid, parse_pod raises); ``bad``: their invalid indices."""
+
+    __slots__ = ("objs", "names", "namespaces", "labels", "owners", "node_names", "phases", "nominated", "spec",
+                 "specs", "spec_rows", "res_names", "requests", "nonzero", "gpu", "built", "bad", "spec_priority")
+
+    def __len__(self) -> int:
+        return len(self.objs)
+
+    def info(self, j: int) -> Optional[PodInfo]:
+        built = self.built
+        if built and j in built:
+            return built[j]
+        s = int(self.spec[j])
+        info = self.specs[s]
+        rows = self.spec_rows[s]
+        if rows is None:
+            requests, nonzero = info[3], info[4]
+        else:
+            col = self.requests[:, j].tolist()
+            requests = {name: col[r] for name, r in rows}
+            nonzero = (int(self.nonzero[0, j]), int(self.nonzero[1, j]))
+        prio = info[1] if self.spec_priority is None else self.spec_priority[s]
+        gpu, gpu_index = self.gpu.get(j, (None, None)) if self.gpu else (None, None)
+        ls = self.labels[j]
+        return PodInfo(self.namespaces[j], self.names[j], self.node_names[j], info[0], prio, info[2],
+                       {} if ls is None else ls, self.owners[j], self.phases[j], requests, nonzero, info[5],
+                       info[6], info[7], info[8], info[9], info[10], info[11], self.nominated[j], self.objs[j],
+                       gpu, gpu_index)
+
+    def infos(self) -> list:
+        return [self.info(j) for j in range(len(self.objs))]
+
+    def keys(self) -> list:
+        return [f"{ns}/{nm}" for ns, nm in zip(self.namespaces, self.names)]
+
+    def subset(self, keep: list) -> "PodColumns":
+        """The pods at indices ``keep`` (increasing), renumbered from 0."""
+        out = PodColumns()
+        for name in ("objs", "names", "namespaces", "labels", "owners", "node_names", "phases", "nominated"):
+            col = getattr(self, name)
+            setattr(out, name, [col[j] for j in keep])
+        idx = np.asarray(keep, np.intp)
+        out.spec = self.spec[idx]
+        out.specs, out.spec_rows, out.res_names = self.specs, self.spec_rows, self.res_names
+        out.spec_priority = self.spec_priority
+        out.requests = self.requests[:, idx]
+        out.nonzero = self.nonzero[:, idx]
+        where = {j: k for k, j in enumerate(keep)}
+        out.gpu = {where[j]: g for j, g in self.gpu.items() if j in where}
+        out.built = {where[j]: pi for j, pi in self.built.items() if j in where}
+        out.bad = [where[j] for j in self.bad if j in where]
+        return out
+
+    @classmethod
+    def from_infos(cls, objs: list, infos: list) -> "PodColumns":
+        """Columns of pods parsed one by one (None for an invalid one); ``info(j)`` returns them."""
+        out = cls()
+        out.objs = list(objs)
+        out.built = dict(enumerate(infos))
+        out.bad = [j for j, pi in enumerate(infos) if pi is None]
+        out.names, out.namespaces, out.labels, out.owners = [], [], [], []
+        out.node_names, out.phases, out.nominated = [], [], []
+        out.specs, out.gpu = [], {}
+        spec = []
+        for j, pi in enumerate(infos):
+            if pi is None:  # placeholders: a batch with an invalid pod is never added
+                spec.append(-1)
+                pi = _PLACEHOLDER
+            else:
+                spec.append(len(out.specs))
+                out.specs.append(tuple(getattr(pi, f) for f in _INFO_FIELDS))
+                if pi.gpu is not None:
+                    out.gpu[j] = (pi.gpu, pi.gpu_index)
+            out.names.append(pi.name)
+            out.namespaces.append(pi.namespace)
+            out.labels.append(pi.labels)
+            out.owners.append(pi.owner)
+            out.node_names.append(pi.node_name)
+            out.phases.append(pi.phase)
+            out.nominated.append(pi.nominated_node_name)
+        out.spec = np.asarray(spec, np.int32)
+        out.spec_rows = [None] * len(out.specs)
+        out.spec_priority = None
+        _fill_requests(out, [], None, None)
+        return out
+
+
+_PLACEHOLDER = PodInfo("", "", "", "", None, "", {}, None, "", {}, (0, 0))
+
+
+def _fill_requests(cols: PodColumns, shapes: list, vec_pods, slots) -> None:
+    """``res_names``, ``spec_rows``, ``requests`` and ``nonzero`` of ``cols``. Resource names come in
+    the order a pod-by-pod walk meets them (specs by first pod, names in request order), so interning
+    them gives the ids pod-by-pod adding gives. ``shapes``: per vector spec (the first ones), its
+    (request names, slot names, non-zero default cpu, memory); ``vec_pods`` their pods; ``slots``
+    the parsed quantities (_vector_requests)."""
+    n = len(cols.objs)
+    specs = cols.specs
+    spec = cols.spec
+    valid = spec >= 0
+    first = np.full(len(specs), n, np.intp)
+    np.minimum.at(first, spec[valid], np.flatnonzero(valid))
+    res_index: dict = {}
+    nv = len(shapes)
+    for s in np.argsort(first, kind="stable").tolist():
+        if first[s] == n:
+            continue
+        names = shapes[s][0] if s < nv else specs[s][3]
+        for name in names:
+            if name not in res_index:
+                res_index[name] = len(res_index)
+    cols.res_names = list(res_index)
+    spec_rows = cols.spec_rows
+    for s in range(nv):
+        spec_rows[s] = tuple((name, res_index[name]) for name in shapes[s][0])
+    slot_rows = np.fromiter((res_index[nm] for sh in shapes for nm in sh[1]), np.intp)
+    req = np.zeros((len(res_index), n), np.int64)
+    nz = np.zeros((2, n), np.int64)
+    # Specs that carry their requests: a (resources, specs) table gathered by pod.
+    carried = [s for s in range(nv, len(specs)) if first[s] < n]
+    if carried:
+        table = np.zeros((len(res_index), len(specs)), np.int64)
+        nzt = np.zeros((2, len(specs)), np.int64)
+        try:
+            for s in carried:
+                for name, amount in specs[s][3].items():
+                    table[res_index[name], s] = amount
+                nzt[:, s] = specs[s][4]
+        except OverflowError:  # beyond int64: parses fine, but no cluster column can hold it
+            cols.requests = cols.nonzero = None
+            return
+        pods = np.flatnonzero(spec >= nv)
+        req[:, pods] = table[:, spec[pods]]
+        nz[:, pods] = nzt[:, spec[pods]]
+    if nv and len(vec_pods):
+        tidx, cpu_slot, mem_slot, pos, vals = slots
+        pods = vec_pods[pos]
+        np.add.at(req, (slot_rows[tidx], pods), vals)
+        dcpu = np.fromiter((sh[2] for sh in shapes), np.int64, nv)
+        dmem = np.fromiter((sh[3] for sh in shapes), np.int64, nv)
+        vs = spec[vec_pods]
+        nz[0, vec_pods] = dcpu[vs]
+        nz[1, vec_pods] = dmem[vs]
+        np.add.at(nz[0], pods[cpu_slot], vals[cpu_slot])
+        np.add.at(nz[1], pods[mem_slot], vals[mem_slot])
+    cols.requests = req
+    cols.nonzero = nz
+
+
+def parse_pod_columns(objs) -> PodColumns:
+    """Parse pods in bulk (see :class:`PodColumns`); an invalid pod is listed in ``bad`` (parse_pod of
+    its object raises the error)."""
+    objs = objs if type(objs) is list else list(objs)
+    if _extract_pods is None or len(objs) < 64:
+        return PodColumns.from_infos(objs, [_parse_one(obj) for obj in objs])
+    return _parse_extracted(objs, _extract_pods(objs, _SPEC_FIELDS))
+
+
+_BIG = 1 << 56  # a parsed quantity beyond this goes through the general parser (no int64 sums to overflow)
+
+
+def _parse_extracted(objs: list, cols: tuple) -> PodColumns:
+    """parse_pod_columns from the fields the native extractor read (kschedule._core.extract_pods):
+    the checks of _parse_common, done in bulk over the columns; request quantities of plain shapes
+    parsed in bulk; any pod that fails a check, or that the extractor found unusual, goes through
+    _parse_one."""
     names, nss, labels, anns, owners, node_names, phases, nominated, keys, values = cols
     n = len(objs)
     slow = set()
@@ -132,34 +308,170 @@ def _parse_extracted(objs: list, cols: tuple) -> list:
         for i, ls in enumerate(labels):
             if ls and (bad is None or not bad.isdisjoint(ls.items())):
                 slow.add(i)
-    # The spec: one dict lookup per pod for a (shape, quantities) parsed before.
-    try:
-        infos = list(map(_PARSED.get, zip(keys, values)))
-    except TypeError:  # an unhashable quantity
-        infos = [None] * n
-    out = [None] * n
-    for i, (obj, info) in enumerate(zip(objs, infos)):
+    # GPU-sharing annotations (most pods have none).
+    gpu = {}
+    for i, ann in enumerate(anns):
+        if ann is not None and i not in slow:
+            try:
+                g = pod_gpu_request(ann)
+                if g is not None:
+                    gpu[i] = (g, pod_gpu_index(ann, g))
+            except FieldError:
+                slow.add(i)
+    # Shapes: one parse each (the shape cache); plain ones get their pods' requests in bulk below.
+    shape_of_key: dict = {}
+    sid = np.fromiter(map(shape_of_key.setdefault, keys, range(n)), np.intp, n)  # first pod per key
+    vec_shapes: list = []  # (shape, request names, non-zero default cpu, memory)
+    vec_of_first: dict = {}  # first pod of a key -> vector spec id
+    for key, i in shape_of_key.items():
+        if key is None:
+            continue
+        shape = _SPEC_CACHE.get(key)
+        if shape is None:
+            obj = objs[i]
+            spec = obj["spec"]
+            try:
+                info = _parse_spec(obj, spec)
+            except FieldError:
+                continue  # each pod of the key goes through _spec_info
+            if len(_SPEC_CACHE) >= _SPEC_CACHE_MAX:
+                _SPEC_CACHE.clear()
+            _SPEC_CACHE[key] = shape = _Shape(key, obj, spec, info)
+        if not shape.plain:
+            continue
+        slots = tuple(chain.from_iterable(shape.regular))
+        if "pods" in slots or len(slots) > 64:
+            continue
+        union = tuple(dict.fromkeys(slots))
+        dcpu = DEFAULT_MILLI_CPU_REQUEST * sum("cpu" not in c for c in shape.regular)
+        dmem = DEFAULT_MEMORY_REQUEST * sum("memory" not in c for c in shape.regular)
+        vec_of_first[i] = len(vec_shapes)
+        vec_shapes.append((shape, slots, union, dcpu, dmem))
+    nv = len(vec_shapes)
+    first_vec = np.full(n, -1, np.intp)
+    if vec_of_first:
+        first_vec[np.fromiter(vec_of_first, np.intp, nv)] = np.arange(nv)
+    spec_of = first_vec[sid]
+    if slow:
+        spec_of[np.fromiter(slow, np.intp, len(slow))] = -1
+    vec_pods = np.flatnonzero(spec_of >= 0)
+    slot_where = None
+    if len(vec_pods):
+        vec_pods, slot_where = _vector_requests(vec_pods, spec_of, vec_shapes, values)
+    # Pods of other shapes: the parse cache, one by one.
+    specs = [sh[0].info for sh in vec_shapes]
+    spec_rows: list = [()] * nv
+    built: dict = {}
+    carried: dict = {}  # id(info) -> spec
+    per_pod = np.flatnonzero(spec_of < 0).tolist()
+    for i in per_pod:
         if i in slow:
-            out[i] = _parse_one(obj)
+            pi = _parse_one(objs[i])
+            built[i] = pi
+            if pi is not None:
+                spec_of[i] = len(specs)
+                specs.append(tuple(getattr(pi, f) for f in _INFO_FIELDS))
+                spec_rows.append(None)
             continue
-        gpu = gpu_index = None
-        ann = anns[i]
+        obj = objs[i]
         try:
-            if info is None:
-                spec = obj["spec"]
-                info = _spec_info(obj, spec, obj.get("status") or {}, keys[i], values[i])
-            if ann is not None:
-                gpu = pod_gpu_request(ann)
-                if gpu is not None:
-                    gpu_index = pod_gpu_index(ann, gpu)
+            info = _spec_info(obj, obj["spec"], obj.get("status") or {}, keys[i], values[i])
         except FieldError:
-            out[i] = _parse_one(obj)
+            pi = built[i] = _parse_one(obj)
+            if pi is not None:
+                spec_of[i] = len(specs)
+                specs.append(tuple(getattr(pi, f) for f in _INFO_FIELDS))
+                spec_rows.append(None)
             continue
-        ls = labels[i]
-        out[i] = PodInfo(nss[i], names[i], node_names[i], info[0], info[1], info[2], {} if ls is None else ls,
-                         owners[i], phases[i], info[3], info[4], info[5], info[6], info[7], info[8], info[9],
-                         info[10], info[11], nominated[i], obj, gpu, gpu_index)
+        s = carried.get(id(info))
+        if s is None:
+            s = carried[id(info)] = len(specs)
+            specs.append(info)
+            spec_rows.append(None)
+        spec_of[i] = s
+    out = PodColumns()
+    out.objs, out.names, out.namespaces, out.labels, out.owners = objs, names, nss, labels, owners
+    out.node_names, out.phases, out.nominated = node_names, phases, nominated
+    out.spec = spec_of.astype(np.int32)
+    out.specs, out.spec_rows, out.spec_priority = specs, spec_rows, None
+    out.gpu, out.built = gpu, built
+    out.bad = [i for i, pi in built.items() if pi is None]
+    out.bad.sort()
+    if built:  # the columns of pods parsed one by one come from their PodInfo
+        for i, pi in built.items():
+            if pi is not None:
+                names[i], nss[i], labels[i], owners[i] = pi.name, pi.namespace, pi.labels, pi.owner
+                node_names[i], phases[i], nominated[i] = pi.node_name, pi.phase, pi.nominated_node_name
+                gpu.pop(i, None)
+                if pi.gpu is not None:
+                    gpu[i] = (pi.gpu, pi.gpu_index)
+    _fill_requests(out, [(sh[2], sh[1], sh[3], sh[4]) for sh in vec_shapes], vec_pods, slot_where)
     return out
+
+
+def _vector_requests(vec_pods, spec_of, vec_shapes, values):
+    """Request quantities of pods of plain shapes, parsed in bulk through the quantity memos. Pods with
+    a quantity the memos cannot take (not a string, invalid, negative, huge) leave the vector path
+    (their spec_of entry becomes -1). Returns (vector pods kept, slot data for _fill_requests)."""
+    vp = vec_pods.tolist()
+    vals = [values[i] for i in vp]
+    counts = np.fromiter(map(len, vals), np.intp, len(vp))
+    vs = spec_of[vec_pods]
+    nslots = np.fromiter((len(sh[1]) for sh in vec_shapes), np.intp, len(vec_shapes))
+    if not np.array_equal(counts, nslots[vs]):  # cannot happen for equal keys; be safe
+        spec_of[vec_pods[counts != nslots[vs]]] = -1
+        keep = counts == nslots[vs]
+        return _vector_requests(vec_pods[keep], spec_of, vec_shapes, values) if keep.any() else (vec_pods[:0], None)
+    flat = list(chain.from_iterable(vals))
+    m = len(flat)
+    # Per (vector spec, slot): resource name row among the spec's union, and whether it is cpu / memory.
+    soff = np.zeros(len(vec_shapes) + 1, np.intp)
+    np.cumsum(nslots, out=soff[1:])
+    tab_names = list(chain.from_iterable(sh[1] for sh in vec_shapes))
+    tab_cpu = np.fromiter((nm == "cpu" for nm in tab_names), bool, len(tab_names))
+    tab_mem = np.fromiter((nm == "memory" for nm in tab_names), bool, len(tab_names))
+    pos = np.repeat(np.arange(len(vp)), counts)  # vector pod position of each slot
+    starts = np.cumsum(counts) - counts
+    tidx = soff[vs][pos] + (np.arange(m) - starts[pos])
+    cpu_slot = tab_cpu[tidx]
+    v = np.zeros(m, np.int64)
+    bad_slots = []
+    if set(map(type, flat)) != {str}:
+        bad_slots = [k for k, q in enumerate(flat) if type(q) is not str]
+        flat = [q if type(q) is str else "0" for q in flat]
+    farr = np.empty(m, object)
+    farr[:] = flat
+    for mask, memo, parse in ((cpu_slot, _CPU_MILLI, milli_value), (~cpu_slot, _VALUE, value)):
+        ks = np.flatnonzero(mask)
+        if not len(ks):
+            continue
+        qs = farr[ks].tolist()
+        new = set(qs).difference(memo)  # distinct quantities not parsed before (C-speed)
+        if new:
+            if len(memo) + len(new) > _SPEC_CACHE_MAX:
+                memo.clear()
+                new = set(qs)
+            for q in new:
+                try:
+                    x = parse(q)
+                except (FieldError, TypeError, ValueError):
+                    continue
+                if 0 <= x < _BIG:
+                    memo[q] = x
+        got = list(map(memo.get, qs))
+        if None in got:  # invalid, negative or huge: the pod takes the general parser
+            bad_slots.extend(ks[[x is None for x in got]].tolist())
+            got = [0 if x is None else x for x in got]
+        v[ks] = got
+    if bad_slots:
+        gone = np.zeros(len(vp), bool)
+        gone[pos[np.asarray(bad_slots, np.intp)]] = True
+        spec_of[vec_pods[gone]] = -1
+        keep_slot = ~gone[pos]
+        remap = np.cumsum(~gone) - 1
+        vec_pods = vec_pods[~gone]
+        pos, tidx, v, cpu_slot = remap[pos[keep_slot]], tidx[keep_slot], v[keep_slot], cpu_slot[keep_slot]
+    return vec_pods, (tidx, cpu_slot, tab_mem[tidx], pos, v)
 
 
 class _Unusual(Exception):

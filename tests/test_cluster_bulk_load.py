@@ -1,0 +1,150 @@
+"""Bulk loading (``Cluster.from_objects`` with many pods: native extractor, columnar parse, lazy
+PodInfos) gives exactly the cluster that adding the pods one at a time gives: same columns, ids,
+PodInfos and errors."""
+from __future__ import annotations
+
+import copy
+import random
+
+import numpy as np
+import pytest
+
+from kschedule.cluster import Cluster
+from kschedule.errors import InvalidObject
+from kschedule.objects.pod import parse_pod
+
+
+def _nodes(n):
+    out = []
+    for i in range(n):
+        alloc = {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"}
+        if i % 5 == 0:
+            alloc["example.com/fpga"] = "2"
+        md = {"name": f"n{i}", "labels": {"zone": f"z{i % 3}", "disk": "ssd" if i % 2 else "hdd"}}
+        if i % 7 == 0:
+            md["labels"].update({"alibabacloud.com/gpu-card-model": "V100"})
+            alloc["alibabacloud.com/gpu-count"] = "2"
+        out.append({"kind": "Node", "metadata": md, "status": {"allocatable": alloc}})
+    return out
+
+
+def _pods(n, n_nodes, seed=0):
+    rng = random.Random(seed)
+    out = []
+    for j in range(n):
+        kind = rng.randrange(12)
+        req = {"cpu": f"{rng.randrange(1, 4000)}m", "memory": f"{rng.randrange(1, 4096)}Mi"}
+        c = {"name": "app", "image": f"img{kind}", "resources": {"requests": req}}
+        spec = {"containers": [c], "tolerations": [{"key": "k", "operator": "Exists"}]}
+        md = {"name": f"p{j}", "namespace": f"ns{j % 4}", "labels": {"app": f"a{kind}", "tier": str(j % 3)}}
+        obj = {"kind": "Pod", "metadata": md, "spec": spec}
+        if kind == 1:
+            spec["containers"].append({"name": "side", "image": "s", "resources": {"requests": {"cpu": "50m"}}})
+        elif kind == 2:
+            spec["initContainers"] = [{"name": "i", "image": "b", "resources": {"requests": {"cpu": "2"}}}]
+        elif kind == 3:
+            spec["overhead"] = {"memory": "10Mi"}
+        elif kind == 4:
+            req["cpu"] = rng.choice([1, 2, "1", "0"])  # an int quantity (YAML), explicit zero
+        elif kind == 5:
+            req["example.com/fpga"] = "1"
+            req["ephemeral-storage"] = "1Gi"
+        elif kind == 6:
+            c["ports"] = [{"containerPort": 80, "hostPort": 8000 + j % 3}]
+        elif kind == 7:
+            md["annotations"] = {"alibabacloud.com/gpu-milli": "500", "alibabacloud.com/gpu-count": "1"}
+        elif kind == 8:
+            spec["priorityClassName"] = rng.choice(["high", "low"])
+            md.pop("labels")
+        elif kind == 9:
+            md["ownerReferences"] = [{"kind": "ReplicaSet", "name": f"rs{j % 5}", "controller": True}]
+        elif kind == 10:
+            obj["status"] = {"phase": rng.choice(["Succeeded", "Running", "Pending"])}
+        elif kind == 11:
+            c["resources"] = {}
+        if rng.random() < 0.8:
+            spec["nodeName"] = f"n{rng.randrange(n_nodes)}"
+        out.append(obj)
+    return out
+
+
+PCS = [{"kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000},
+       {"kind": "PriorityClass", "metadata": {"name": "low"}, "value": -5, "globalDefault": True}]
+
+
+def _one_by_one(nodes, pods):
+    c = Cluster.from_objects(nodes=nodes, priority_classes=PCS)
+    for p in pods:
+        c.add_pod(p)
+    return c
+
+
+def _snapshot(c: Cluster) -> dict:
+    out = {}
+    for prefix, t in (("nodes", c.nodes), ("pods", c.pods)):
+        for name in t._columns:
+            out[f"{prefix}.{name}"] = np.array(getattr(t, name)).tolist()
+    out["keys"] = list(c.pods.keys)
+    out["index"] = dict(c.pods.index)
+    out["infos"] = list(c.pods.infos)
+    out["node_pods"] = [set(s) for s in c.nodes.pods]
+    out["ports"] = [dict(u) for u in c.nodes.used_ports]
+    out["terminated"] = list(c.terminated)
+    for k in ("resources", "taints", "namespaces", "owners", "images", "gpu_models"):
+        out[k] = list(getattr(c, k).values)
+    out["label_keys"] = list(c.labels.keys.values)
+    out["label_values"] = [list(v.values) for v in c.labels.values]
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bulk_load_equals_one_pod_at_a_time(seed):
+    nodes, pods = _nodes(15), _pods(400, 15, seed)
+    bulk = Cluster.from_objects(nodes=nodes, pods=pods, priority_classes=PCS)
+    ref = _one_by_one(nodes, pods)
+    a, b = _snapshot(bulk), _snapshot(ref)
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k] == b[k], k
+
+
+def test_lazy_infos_equal_parse_pod_and_are_kept():
+    nodes, pods = _nodes(15), _pods(300, 15, 3)
+    c = Cluster.from_objects(nodes=nodes, pods=pods, priority_classes=PCS)
+    by_key = {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in pods}
+    for i in (0, 17, len(c.pods) - 1):
+        pi = c.pods.infos[i]
+        assert pi is c.pods.infos[i]  # built once
+        want = parse_pod(by_key[c.pods.keys[i]])
+        want.priority = int(c.pods.priority[i])
+        assert pi == want
+    # Removal swaps rows: the moved pod keeps its info.
+    last_key = c.pods.keys[-1]
+    c.remove_pod(c.pods.keys[5])
+    assert c.pods.infos[5].key == last_key
+    assert len(c.pods.infos) == len(c.pods)
+
+
+def test_bulk_errors_and_state_unchanged():
+    nodes, pods = _nodes(5), _pods(200, 5, 4)
+    c = Cluster.from_objects(nodes=nodes, pods=pods[:100], priority_classes=PCS)
+    before = _snapshot(c)
+    cases = []
+    bad = copy.deepcopy(pods[150:])
+    bad[30]["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "1.5.0"}}
+    cases.append((bad, bad[30]["metadata"]["namespace"] + "/" + bad[30]["metadata"]["name"],
+                  "spec.containers[0].resources.requests.cpu"))
+    bad = copy.deepcopy(pods[150:])
+    bad[40]["spec"]["priorityClassName"] = "missing"
+    cases.append((bad, bad[40]["metadata"]["namespace"] + "/" + bad[40]["metadata"]["name"], "spec.priorityClassName"))
+    bad = copy.deepcopy(pods[150:])
+    bad[10]["metadata"]["name"] = pods[3]["metadata"]["name"]
+    bad[10]["metadata"]["namespace"] = pods[3]["metadata"]["namespace"]
+    cases.append((bad, bad[10]["metadata"]["namespace"] + "/" + bad[10]["metadata"]["name"], "metadata.name"))
+    for objs, name, field in cases:
+        with pytest.raises(InvalidObject) as e:
+            c.add_pods(objs)
+        assert (e.value.name, e.value.field) == (name, field)
+        after = _snapshot(c)
+        for k in before:
+            assert after[k] == before[k], k
