@@ -366,8 +366,7 @@ class Cluster:
         cols, pod_keys, terminated = self._check_pods(pods, parse_pod_columns(pods), seen, pcs)
         # Everything is valid: apply.
         self.priority_classes = pcs
-        for ni in node_infos:
-            self._add_node(ni)
+        self._add_nodes(node_infos)
         self._add_pods(cols, pod_keys)
         self.terminated.extend(terminated)
         self.version += 1
@@ -464,43 +463,82 @@ class Cluster:
         return k, v
 
     def _add_node(self, ni: NodeInfo) -> int:
+        self._add_nodes([ni])
+        return self.nodes.n - 1
+
+    def _add_nodes(self, infos: list) -> None:
+        """Append nodes as rows: per-node Python for the interning (in node order, as adding them one
+        by one does), then each column filled in one numpy assignment."""
+        if not infos:
+            return
         t = self.nodes
-        t._ensure(t.n + 1)
-        i = t.n
-        t.n += 1
-        t._clear_row(i)
-        for res, amount in ni.allocatable.items():
-            r = self._resource_row(res)  # may reallocate the matrix: index it afterwards
-            t._allocatable[r, i] = amount
-        t._unschedulable[i] = ni.unschedulable
-        t._ready[i] = ni.ready
-        t._gpu_count[i] = ni.gpu_count
-        t._gpu_model[i] = self.gpu_models.intern(ni.gpu_model) if ni.gpu_count and ni.gpu_model else -1
-        t._gpu_free_milli[i, : ni.gpu_count] = 1000
-        for k, v in ni.labels.items():
-            kr, vr = self._label_row(t, k, v)
-            t._label_values[kr, i] = vr
-        if len(ni.taints) > t._taint_ids.shape[1]:
-            t._taint_ids = _grow(t._taint_ids, 1, len(ni.taints), -1)
-        for j, taint in enumerate(ni.taints):
-            t._taint_ids[i, j] = self.taints.intern(taint)
-        t._taint_count[i] = len(ni.taints)
-        for im in ni.images:
-            for name in im.names:
-                iid = self.images.intern(name)
-                if iid == len(self.image_nodes):
-                    self.image_nodes.append({})
-                if not self.image_nodes[iid]:
-                    self.image_size[iid] = im.size_bytes
-                self.image_nodes[iid][i] = im.size_bytes
-        t.names.append(ni.name)
-        t.index[ni.name] = i
-        t.infos.append(ni)
-        self.node_tree.setdefault(zone_key(ni.labels), []).append(ni.name)
-        self.node_version += 1
-        t.pods.append(set())
-        t.used_ports.append(Counter())
-        return i
+        start = t.n
+        k = len(infos)
+        t._ensure(start + k)
+        t.n += k
+        for name, (axis, fill) in t._columns.items():
+            a = getattr(t, "_" + name)
+            if axis == 0:
+                a[start:start + k] = fill
+            else:
+                a[..., start:start + k] = fill
+        res_ids = self.resources.ids
+        label_pairs = self._label_pairs
+        images = self.images
+        image_ids = images.ids
+        image_nodes, image_size = self.image_nodes, self.image_size
+        a_row, a_col, a_val, l_row, l_col, l_val = [], [], [], [], [], []
+        gpu_model = []
+        for i, ni in enumerate(infos, start):
+            for res, amount in ni.allocatable.items():
+                r = res_ids.get(res)
+                a_row.append(self._resource_row(res) if r is None else r)
+                a_col.append(i)
+                a_val.append(amount)
+            for kv in ni.labels.items():
+                ids = label_pairs.get(kv)
+                if ids is None or ids[0] >= t.K:
+                    ids = self._label_row(t, kv[0], kv[1])
+                l_row.append(ids[0])
+                l_col.append(i)
+                l_val.append(ids[1])
+            gpu_model.append(self.gpu_models.intern(ni.gpu_model) if ni.gpu_count and ni.gpu_model else -1)
+            if ni.taints:
+                if len(ni.taints) > t._taint_ids.shape[1]:
+                    t._taint_ids = _grow(t._taint_ids, 1, len(ni.taints), -1)
+                t._taint_ids[i, : len(ni.taints)] = [self.taints.intern(taint) for taint in ni.taints]
+            for im in ni.images:
+                size = im.size_bytes
+                for name in im.names:
+                    iid = image_ids.get(name)
+                    if iid is None:
+                        iid = images.intern(name)
+                        image_nodes.append({})
+                    nodes_of = image_nodes[iid]
+                    if not nodes_of:
+                        image_size[iid] = size
+                    nodes_of[i] = size
+            t.names.append(ni.name)
+            t.index[ni.name] = i
+            t.infos.append(ni)
+            self.node_tree.setdefault(zone_key(ni.labels), []).append(ni.name)
+            t.pods.append(set())
+            t.used_ports.append(Counter())
+        # Matrices indexed after the loop: a new resource or label key reallocates them.
+        if a_row:
+            t._allocatable[np.asarray(a_row, np.intp), np.asarray(a_col, np.intp)] = np.asarray(a_val, np.int64)
+        if l_row:
+            t._label_values[np.asarray(l_row, np.intp), np.asarray(l_col, np.intp)] = np.asarray(l_val, np.int32)
+        rows = slice(start, start + k)
+        t._unschedulable[rows] = np.fromiter((ni.unschedulable for ni in infos), np.uint8, k)
+        t._ready[rows] = np.fromiter((ni.ready for ni in infos), np.uint8, k)
+        t._taint_count[rows] = np.fromiter((len(ni.taints) for ni in infos), np.int32, k)
+        counts = np.fromiter((ni.gpu_count for ni in infos), np.int32, k)
+        t._gpu_count[rows] = counts
+        t._gpu_model[rows] = np.asarray(gpu_model, np.int32)
+        for j in np.flatnonzero(counts).tolist():
+            t._gpu_free_milli[start + j, : counts[j]] = 1000
+        self.node_version += k
 
     def remove_node(self, name: str) -> list:
         """Remove a node. Pods bound to it are unbound (they stay in the cluster, pending); their

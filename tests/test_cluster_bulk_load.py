@@ -24,7 +24,16 @@ def _nodes(n):
         if i % 7 == 0:
             md["labels"].update({"alibabacloud.com/gpu-card-model": "V100"})
             alloc["alibabacloud.com/gpu-count"] = "2"
-        out.append({"kind": "Node", "metadata": md, "status": {"allocatable": alloc}})
+        spec = {}
+        if i % 4 == 1:
+            spec["taints"] = [{"key": "dedicated", "value": f"t{i % 3}", "effect": "NoSchedule"}]
+        if i % 6 == 2:
+            spec["unschedulable"] = True
+            spec.setdefault("taints", []).append({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"})
+        images = [{"names": [f"img{k}", f"img{k}@sha"], "sizeBytes": 1000 * (k + 1) + i % 2} for k in range(i % 5)]
+        conds = [{"type": "Ready", "status": "False" if i % 9 == 3 else "True"}]
+        out.append({"kind": "Node", "metadata": md, "spec": spec,
+                    "status": {"allocatable": alloc, "images": images, "conditions": conds}})
     return out
 
 
@@ -73,7 +82,9 @@ PCS = [{"kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000},
 
 
 def _one_by_one(nodes, pods):
-    c = Cluster.from_objects(nodes=nodes, priority_classes=PCS)
+    c = Cluster.from_objects(priority_classes=PCS)
+    for n in nodes:
+        c.add_node(n)
     for p in pods:
         c.add_pod(p)
     return c
@@ -94,6 +105,11 @@ def _snapshot(c: Cluster) -> dict:
         out[k] = list(getattr(c, k).values)
     out["label_keys"] = list(c.labels.keys.values)
     out["label_values"] = [list(v.values) for v in c.labels.values]
+    out["node_infos"] = list(c.nodes.infos)
+    out["image_nodes"] = [dict(d) for d in c.image_nodes]
+    out["image_size"] = dict(c.image_size)
+    out["tree"] = {z: list(v) for z, v in c.node_tree.items()}
+    out["node_version"] = c.node_version
     return out
 
 
@@ -148,3 +164,68 @@ def test_bulk_errors_and_state_unchanged():
         after = _snapshot(c)
         for k in before:
             assert after[k] == before[k], k
+
+
+def _node_variants():
+    base = _nodes(8)[1]
+    edits = [
+        lambda o: None,
+        lambda o: o.update(kind="Pod"),
+        lambda o: o.update(spec=None),
+        lambda o: o.update(spec=[]),
+        lambda o: o.update(status=None),
+        lambda o: o["metadata"].update(name="Bad_Name"),
+        lambda o: o["metadata"].update(name=""),
+        lambda o: o["metadata"].update(labels={"bad key!": "v"}),
+        lambda o: o["metadata"].update(labels={"k": 1}),
+        lambda o: o["metadata"].update(labels=None),
+        lambda o: o["spec"].update(unschedulable=None),
+        lambda o: o["spec"].update(unschedulable="yes"),
+        lambda o: o["spec"].update(taints="x"),
+        lambda o: o["spec"].update(taints=[]),
+        lambda o: o["spec"].update(taints=[{"key": "k", "effect": "Bad"}]),
+        lambda o: o["spec"].update(taints=[{"key": "k", "effect": "NoSchedule"}, {"key": "k", "effect": "NoSchedule"}]),
+        lambda o: o["status"].update(allocatable=None, capacity={"cpu": "2", "memory": "1Gi"}),
+        lambda o: o["status"].update(capacity={"cpu": "x"}),
+        lambda o: o["status"]["allocatable"].update(cpu=2),
+        lambda o: o["status"]["allocatable"].update(cpu=True),
+        lambda o: o["status"]["allocatable"].update(cpu="-1"),
+        lambda o: o["status"]["allocatable"].update(cpu=[1]),
+        lambda o: o["status"]["allocatable"].update({"alibabacloud.com/gpu-count": "99"}),
+        lambda o: o["status"].update(images=[{"names": ["a", None], "sizeBytes": 5}]),
+        lambda o: o["status"].update(images=[{"names": ["a"], "sizeBytes": -5}]),
+        lambda o: o["status"].update(images=[{"names": ["a"], "sizeBytes": True}]),
+        lambda o: o["status"].update(images=[{"names": ["a"], "sizeBytes": None}]),
+        lambda o: o["status"].update(images=[{"names": ["a"]}, "x"]),
+        lambda o: o["status"].update(images=[{"names": "a"}]),
+        lambda o: o["status"].update(images=[{"names": [["a"]]}]),
+        lambda o: o["status"].update(conditions=[{"type": "Ready", "status": "Unknown"}]),
+        lambda o: o["status"].update(conditions=["x"]),
+        lambda o: o["status"].update(conditions={}),
+    ]
+    out = []
+    for edit in edits:
+        for _ in range(2):  # the second one hits the caches the first filled
+            o = copy.deepcopy(base)
+            edit(o)
+            out.append(o)
+    return out + ["not a node", None]
+
+
+def test_node_short_path_agrees_with_the_general_parser():
+    from kschedule.objects import node as nodemod
+
+    def outcome(fn, obj):
+        try:
+            return fn(obj)
+        except InvalidObject as e:
+            return ("error", e.kind, e.name, e.field, e.message)
+
+    def general(obj):
+        try:
+            return nodemod._parse_node(obj)
+        except nodemod.FieldError as e:
+            raise e.at("Node", nodemod.object_name(obj)) from None
+
+    for obj in _node_variants():
+        assert outcome(nodemod.parse_node, obj) == outcome(general, obj), obj
