@@ -1,18 +1,20 @@
 // Position-ordered batch loop; see dense.hpp for why it exists.
 //
-// Exactness of the double-precision formulas. Every column value, request and static raw score is an
-// integer of magnitude below 2^50 (checked in `eligible`, including the growth of every column by the
-// whole batch), so sums and the products by 100 below stay exact integers in double (< 2^53). For
-// non-negative integers a, b with a + b < 2^53, the correctly rounded quotient fl(a / b) lies in
-// [floor(a/b), floor(a/b) + 1) -- the distance from a/b up to the next integer is at least 1/b, more
-// than half an ulp of the quotient -- so truncating it gives upstream's integer division exactly.
-// BalancedAllocation is a double formula upstream already; its operations run in the same order.
+// Exactness of the double-precision formulas. Every column value and request is an integer below 2^46
+// (checked in `eligible`, including the growth of every column by the whole batch) and static raw
+// scores fit in int32, so sums and the products by 100 or 101 below stay exact integers in double
+// (< 2^53). Upstream's integer divisions here all have quotients in [0, 100]: floor_div computes them
+// from a multiplication by the divisor's reciprocal, whose relative error (< 2^-52) leaves the
+// truncated estimate within one of the true quotient, then corrects it with two exact products.
+// BalancedAllocation is a double formula upstream already: its divisions stay divisions, and its
+// operations run in the same order.
 #include "dense.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -35,7 +37,7 @@ namespace {
 using namespace detail;
 
 constexpr int32_t kBlock = 256;
-constexpr double kLimit = 1125899906842624.0;  // 2^50
+constexpr double kLimit = 70368744177664.0;  // 2^46: 101 * kLimit < 2^53
 
 // A dense score column of NodeResourcesFit or BalancedAllocation: one scoring resource.
 struct Column {
@@ -43,6 +45,7 @@ struct Column {
     bool nonzero;                 // reads the non-zero-defaulted request (cpu, memory in Fit scoring)
     int64_t weight;
     std::vector<double> alloc;    // per position; zero allocatable stored as 1 (such nodes are irregular)
+    std::vector<double> inv;      // 1 / alloc
     std::vector<double> used;     // per position
 };
 
@@ -72,9 +75,18 @@ struct EquivData {
 struct Active {
     const double* alloc;
     const double* used;
+    const double* inv;  // 1 / alloc
     double q;
     double w;
 };
+
+// floor(x / a) for integers 0 <= x <= 100 * a (a > 0) given inv = fl(1 / a); see the top of the file.
+inline double floor_div(double x, double a, double inv) {
+    double q = std::trunc(x * inv);
+    q = q * a > x ? q - 1 : q;
+    q = (q + 1) * a <= x ? q + 1 : q;
+    return q;
+}
 
 KS_VECTOR void filter_block(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
                             bool fit_filter, int32_t nf, const int64_t* const* __restrict fr,
@@ -95,20 +107,22 @@ KS_VECTOR void filter_block(int32_t len, const uint8_t* __restrict sok, const in
 // Upstream leastResourceScorer / mostResourceScorer for one scoring resource, weighted, accumulated
 // into num. max(a - r, 0) is the "requested > allocatable => 0" rule; min(r, a) is mostRequestedScore's.
 KS_VECTOR void least_add(int32_t n, const int32_t* __restrict P, const double* __restrict A,
-                         const double* __restrict U, double q, double w, double* __restrict num) {
+                         const double* __restrict I, const double* __restrict U, double q, double w,
+                         double* __restrict num) {
     for (int32_t t = 0; t < n; ++t) {
         const double a = A[P[t]];
         const double r = U[P[t]] + q;
-        num[t] += w * std::trunc(std::max(a - r, 0.0) * 100.0 / a);
+        num[t] += w * floor_div(std::max(a - r, 0.0) * 100.0, a, I[P[t]]);
     }
 }
 
 KS_VECTOR void most_add(int32_t n, const int32_t* __restrict P, const double* __restrict A,
-                        const double* __restrict U, double q, double w, double* __restrict num) {
+                        const double* __restrict I, const double* __restrict U, double q, double w,
+                        double* __restrict num) {
     for (int32_t t = 0; t < n; ++t) {
         const double a = A[P[t]];
         const double r = U[P[t]] + q;
-        num[t] += w * std::trunc(std::min(r, a) * 100.0 / a);
+        num[t] += w * floor_div(std::min(r, a) * 100.0, a, I[P[t]]);
     }
 }
 
@@ -116,7 +130,8 @@ KS_VECTOR void most_add(int32_t n, const int32_t* __restrict P, const double* __
 // the plugin weight, into tot.
 KS_VECTOR void fit_total(int32_t n, const double* __restrict num, double wsum, double weight,
                          double* __restrict tot) {
-    for (int32_t t = 0; t < n; ++t) tot[t] += weight * std::trunc(num[t] / wsum);
+    const double inv = 1.0 / wsum;
+    for (int32_t t = 0; t < n; ++t) tot[t] += weight * floor_div(num[t], wsum, inv);
 }
 
 // Upstream balancedResourceScorer's fraction: requested / allocatable capped at 1.
@@ -161,8 +176,9 @@ KS_VECTOR void gather(int32_t n, const int32_t* __restrict P, const double* __re
 // NodeAffinity (forward) / TaintToleration (reverse) DefaultNormalizeScore over the window, weighted.
 KS_VECTOR void normalized_add(int32_t n, const double* __restrict raw, double mx, bool reverse, double w,
                               double* __restrict tot) {
+    const double inv = 1.0 / mx;
     for (int32_t t = 0; t < n; ++t) {
-        const double v = std::trunc(100.0 * raw[t] / mx);
+        const double v = floor_div(100.0 * raw[t], mx, inv);  // 0 <= raw <= mx (eligible)
         tot[t] += w * (reverse ? 100.0 - v : v);
     }
 }
@@ -258,6 +274,61 @@ KS_VECTOR void filter_at(int32_t n, const int32_t* __restrict P, const uint8_t* 
     }
 }
 
+// The default shape in one pass: Fit on two resources (LeastAllocated or MostAllocated) and
+// BalancedAllocation on two, plus the fixed static part; the same operations, in the same order, as
+// least_add/most_add + fit_total + fraction + balanced2_total.
+template <bool Most>
+inline void fused22(int32_t n, const int32_t* __restrict P, const double* __restrict fixed, const Active* fa,
+                    double wsum, double wf, const Active* ba, double wb, double* __restrict T) {
+    const double* __restrict A0 = fa[0].alloc;
+    const double* __restrict I0 = fa[0].inv;
+    const double* __restrict U0 = fa[0].used;
+    const double* __restrict A1 = fa[1].alloc;
+    const double* __restrict I1 = fa[1].inv;
+    const double* __restrict U1 = fa[1].used;
+    const double* __restrict B0 = ba[0].alloc;
+    const double* __restrict V0 = ba[0].used;
+    const double* __restrict B1 = ba[1].alloc;
+    const double* __restrict V1 = ba[1].used;
+    const double q0 = fa[0].q, w0 = fa[0].w, q1 = fa[1].q, w1 = fa[1].w, bq0 = ba[0].q, bq1 = ba[1].q;
+    const double iw = 1.0 / wsum;
+    for (int32_t t = 0; t < n; ++t) {
+        const int32_t j = P[t];
+        const double a0 = A0[j], r0 = U0[j] + q0, a1 = A1[j], r1 = U1[j] + q1;
+        double s0, s1;
+        if (Most) {
+            s0 = floor_div(std::min(r0, a0) * 100.0, a0, I0[j]);
+            s1 = floor_div(std::min(r1, a1) * 100.0, a1, I1[j]);
+        } else {
+            s0 = floor_div(std::max(a0 - r0, 0.0) * 100.0, a0, I0[j]);
+            s1 = floor_div(std::max(a1 - r1, 0.0) * 100.0, a1, I1[j]);
+        }
+        const double num = (0.0 + w0 * s0) + w1 * s1;
+        const double x0 = std::min((V0[j] + bq0) / B0[j], 1.0);
+        const double x1 = std::min((V1[j] + bq1) / B1[j], 1.0);
+        const double bal = std::trunc((1 - std::fabs((x0 - x1) / 2)) * 100.0);
+        T[t] = (fixed[j] + wf * floor_div(num, wsum, iw)) + wb * bal;
+    }
+}
+
+KS_VECTOR void fused22_least(int32_t n, const int32_t* __restrict P, const double* __restrict fixed, const Active* fa,
+                             double wsum, double wf, const Active* ba, double wb, double* __restrict T) {
+    fused22<false>(n, P, fixed, fa, wsum, wf, ba, wb, T);
+}
+
+KS_VECTOR void fused22_most(int32_t n, const int32_t* __restrict P, const double* __restrict fixed, const Active* fa,
+                            double wsum, double wf, const Active* ba, double wb, double* __restrict T) {
+    fused22<true>(n, P, fixed, fa, wsum, wf, ba, wb, T);
+}
+
+// Filter kernels specialised for one or two requested resources (cpu, memory: the common pods).
+KS_VECTOR void filter_block2(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
+                             const int64_t* __restrict f0, int64_t q0, const int64_t* __restrict f1, int64_t q1,
+                             uint8_t* __restrict ok) {
+    for (int32_t j = 0; j < len; ++j)
+        ok[j] = static_cast<uint8_t>(sok[j] & (free_pods[j] >= 1) & (q0 <= f0[j]) & (q1 <= f1[j]));
+}
+
 class DenseBatch {
 public:
     DenseBatch(const BatchInput& in, int32_t reason_base, BatchOutput& out)
@@ -313,32 +384,42 @@ bool DenseBatch::eligible() const {
     const BatchInput& in = in_;
     if (in.fit.strategy != FitStrategy::LeastAllocated && in.fit.strategy != FitStrategy::MostAllocated) return false;
     const int32_t N = in.nodes.n, R = in.nodes.num_resources;
-    // Column growth bound: every column may grow by the whole batch's requests.
-    std::vector<double> grow(static_cast<size_t>(R) + 2, 0.0);
+    // How far a column can grow during the batch. With the Fit filter on, a node takes at most as many
+    // more pods as it has free pod slots, so a column grows by at most slots * the largest request;
+    // otherwise by the whole batch.
+    std::vector<double> grow(static_cast<size_t>(R) + 2, 0.0), top(static_cast<size_t>(R) + 2, 0.0);
     for (int32_t p = 0; p < in.num_pods; ++p) {
         const int64_t* req = in.pod_requests.row(p);
         for (int32_t r = 0; r < R; ++r) {
             if (req[r] < 0 || static_cast<double>(req[r]) >= kLimit) return false;
             grow[r] += static_cast<double>(req[r]);
+            top[r] = std::max(top[r], static_cast<double>(req[r]));
         }
         for (int32_t r = 0; r < 2; ++r) {
             const int64_t v = in.pod_nonzero.at(p, r);
             if (v < 0 || static_cast<double>(v) >= kLimit) return false;
             grow[R + r] += static_cast<double>(v);
+            top[R + r] = std::max(top[R + r], static_cast<double>(v));
         }
     }
+    auto growth = [&](int32_t r, int32_t i) {
+        if (!in.fit.filter_enabled) return grow[r];
+        const double slots = static_cast<double>(in.nodes.allocatable.at(RES_PODS, i)) -
+                             static_cast<double>(in.nodes.requested.at(RES_PODS, i));
+        return std::min(grow[r], std::max(slots, 0.0) * top[r]);
+    };
     for (int32_t r = 0; r < R; ++r) {
         const int64_t* a = in.nodes.allocatable.row(r);
         const int64_t* q = in.nodes.requested.row(r);
         for (int32_t i = 0; i < N; ++i) {
             if (std::fabs(static_cast<double>(a[i])) >= kLimit) return false;
-            if (std::fabs(static_cast<double>(q[i])) + grow[r] >= kLimit) return false;
+            if (std::fabs(static_cast<double>(q[i])) + growth(r, i) >= kLimit) return false;
         }
     }
     for (int32_t r = 0; r < 2; ++r) {
         const int64_t* q = in.nodes.nonzero.row(r);
         for (int32_t i = 0; i < N; ++i)
-            if (std::fabs(static_cast<double>(q[i])) + grow[R + r] >= kLimit) return false;
+            if (std::fabs(static_cast<double>(q[i])) + growth(R + r, i) >= kLimit) return false;
     }
     const int32_t K = static_cast<int32_t>(in.static_scores_meta.size());
     for (int32_t k = 0; k < K; ++k)
@@ -346,9 +427,15 @@ bool DenseBatch::eligible() const {
     if (std::abs(in.fit.weight) > (1 << 20) || std::abs(in.balanced.weight) > (1 << 20)) return false;
     for (int64_t w : in.fit.weights)
         if (w < 0 || w > (1 << 20)) return false;
-    const size_t cells = static_cast<size_t>(in.num_static) * K * N;
-    for (size_t i = 0; i < cells; ++i)
-        if (std::abs(in.static_scores[i]) > INT32_MAX) return false;  // int32 copies (masked_max)
+    for (int32_t c = 0; c < in.num_static; ++c)
+        for (int32_t k = 0; k < K; ++k) {
+            const int64_t* sc = in.static_scores + (static_cast<size_t>(c) * K + k) * N;
+            const bool normalized = in.static_scores_meta[k].normalize != Normalize::None;
+            for (int32_t i = 0; i < N; ++i) {
+                if (std::abs(sc[i]) > INT32_MAX) return false;  // int32 copies (masked_max)
+                if (normalized && sc[i] < 0) return false;      // floor_div's domain
+            }
+        }
     return true;
 }
 
@@ -392,12 +479,14 @@ void DenseBatch::setup() {
         c.nonzero = nz;
         c.weight = w;
         c.alloc.resize(M_);
+        c.inv.resize(M_);
         c.used.resize(M_);
         for (int32_t j = 0; j < M_; ++j) {
             const int32_t i = in.order[j];
             const int64_t a = in.nodes.allocatable.at(r, i);
             if (a == 0) irregular_[j] = 1;
             c.alloc[j] = a == 0 ? 1.0 : static_cast<double>(a);
+            c.inv[j] = 1.0 / c.alloc[j];
             c.used[j] = static_cast<double>(nz ? in.nodes.nonzero.at(r, i) : in.nodes.requested.at(r, i));
         }
         return c;
@@ -515,23 +604,29 @@ void DenseBatch::prepare_pod(int32_t p) {
     for (Column& c : fit_cols_) {
         const int64_t q = c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row];
         if (c.row > RES_PODS && q == 0) continue;  // as PodPlan: unrequested scalar resources drop out
-        fact_.push_back({c.alloc.data(), c.used.data(), static_cast<double>(q), static_cast<double>(c.weight)});
+        fact_.push_back({c.alloc.data(), c.used.data(), c.inv.data(), static_cast<double>(q),
+                         static_cast<double>(c.weight)});
         wsum_ += static_cast<double>(c.weight);
     }
     bact_.clear();
     for (Column& c : bal_cols_) {
         if (c.row > RES_PODS && req[c.row] == 0) continue;
-        bact_.push_back({c.alloc.data(), c.used.data(), static_cast<double>(req[c.row]), 1.0});
+        bact_.push_back({c.alloc.data(), c.used.data(), c.inv.data(), static_cast<double>(req[c.row]), 1.0});
     }
 }
 
 void DenseBatch::totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T) {
     const BatchInput& in = in_;
+    if (want_fit_ && want_bal_ && fact_.size() == 2 && bact_.size() == 2 && wsum_ != 0 && !any_irregular_) {
+        (in.fit.strategy == FitStrategy::MostAllocated ? fused22_most : fused22_least)(
+            n, P, cd.fixed.data(), fact_.data(), wsum_, wf_, bact_.data(), wb_, T);
+        return;
+    }
     gather(n, P, cd.fixed.data(), T);
     if (want_fit_) {
         std::fill(num_.begin(), num_.begin() + n, 0.0);
         const bool most = in.fit.strategy == FitStrategy::MostAllocated;
-        for (const Active& a : fact_) (most ? most_add : least_add)(n, P, a.alloc, a.used, a.q, a.w, num_.data());
+        for (const Active& a : fact_) (most ? most_add : least_add)(n, P, a.alloc, a.inv, a.used, a.q, a.w, num_.data());
         if (wsum_ != 0) fit_total(n, num_.data(), wsum_, wf_, T);
     }
     if (want_bal_ && bact_.size() >= 2) {
@@ -569,12 +664,29 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
         const int32_t len = static_cast<int32_t>(
             std::min<int64_t>({kBlock, static_cast<int64_t>(M_ - pos), static_cast<int64_t>(M_) - processed}));
         for (size_t f = 0; f < fr.size(); ++f) fr[f] = fr_[f] + pos;
-        filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in.fit.filter_enabled,
-                     static_cast<int32_t>(fr.size()), fr.data(), fq_.data(), ok_.data());
-        // Branch-free compaction of the feasible positions (the slot after the last is scratch).
+        if (in.fit.filter_enabled && fr.size() == 2)
+            filter_block2(len, cd.ok.data() + pos, free_pods_.data() + pos, fr[0], fq_[0], fr[1], fq_[1], ok_.data());
+        else
+            filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in.fit.filter_enabled,
+                         static_cast<int32_t>(fr.size()), fr.data(), fq_.data(), ok_.data());
+        // Compaction of the feasible positions, eight at a time where all eight or none are feasible.
         int32_t* Pb = P_.data() + found;
-        int32_t cnt = 0;
-        for (int32_t j = 0; j < len; ++j) {
+        int32_t cnt = 0, j = 0;
+        for (; j + 8 <= len; j += 8) {
+            uint64_t w;
+            std::memcpy(&w, ok_.data() + j, 8);
+            if (w == 0) continue;
+            if (w == 0x0101010101010101ULL) {
+                for (int32_t k = 0; k < 8; ++k) Pb[cnt + k] = pos + j + k;
+                cnt += 8;
+                continue;
+            }
+            for (int32_t k = 0; k < 8; ++k) {
+                Pb[cnt] = pos + j + k;
+                cnt += ok_[j + k];
+            }
+        }
+        for (; j < len; ++j) {
             Pb[cnt] = pos + j;
             cnt += ok_[j];
         }

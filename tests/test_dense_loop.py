@@ -180,3 +180,55 @@ def test_requested_to_capacity_ratio_takes_the_generic_loop():
     assert not out[3]
     # Shape rising with utilization: n0 (Fit 50 + Balanced 75) beats n1 (25 + 87) and n2 (12 + 91).
     assert out[0] == [("n0", None)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.one_of(st.integers(1, 300), st.integers(1, 2**45)), st.integers(1, 2**45),
+                         st.integers(0, 2**44)), min_size=2, max_size=8),
+       st.lists(st.tuples(st.one_of(st.integers(0, 100), st.integers(0, 2**40)), st.integers(0, 2**40)),
+                min_size=1, max_size=12),
+       st.sampled_from(["LeastAllocated", "MostAllocated"]), st.integers(0, 2**63))
+def test_dense_integer_divisions_are_exact_over_wide_magnitudes(allocs, reqs, strategy, seed):
+    # Raw byte counts (no suffix) up to 2^45 on both sides: quotients land on and next to integers, where
+    # a reciprocal estimate would be off by one without the correction.
+    nodes = [{"kind": "Node", "metadata": {"name": f"n{i}"},
+              "status": {"allocatable": {"cpu": f"{c}m", "memory": str(m), "pods": "50"}}}
+             for i, (c, m, _) in enumerate(allocs)]
+    bound = [{"kind": "Pod", "metadata": {"name": f"b{i}"}, "spec": {"nodeName": f"n{i}", "containers": [
+        {"name": "c", "resources": {"requests": {"memory": str(u)}}}]}} for i, (_, _, u) in enumerate(allocs)]
+    pending = [{"kind": "Pod", "metadata": {"name": f"p{j}"}, "spec": {"containers": [
+        {"name": "c", "resources": {"requests": {"cpu": f"{c}m", "memory": str(m)}}}]}} for j, (c, m) in enumerate(reqs)]
+    cfg = {"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration", "profiles": [{
+        "schedulerName": "default-scheduler", "pluginConfig": [{"name": "NodeResourcesFit", "args": {
+            "scoringStrategy": {"type": strategy, "resources": [{"name": "cpu", "weight": 1},
+                                                                {"name": "memory", "weight": 3}]}}}]}]}
+    profile = Profile.from_config(cfg)
+    d = run(nodes, bound, pending, profile, seed, None, True, False)
+    g = run(nodes, bound, pending, profile, seed, None, False, False)
+    assert d[3] and not g[3]
+    assert d[0] == g[0] and d[2] == g[2]
+
+
+def test_dense_divisions_at_divisors_whose_reciprocal_rounds_low():
+    # MostAllocated, a pod filling a node of a millicores exactly: 100 * a / a = 100, but fl(1/a) * 100a
+    # truncates to 99 for a = 49, 98, 103, 107, 196, 197. A second node at 100% ties with it, so a score
+    # off by one would change both the choice and the number of draws.
+    cfg = {"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration", "profiles": [{
+        "schedulerName": "default-scheduler", "pluginConfig": [{"name": "NodeResourcesFit", "args": {
+            "scoringStrategy": {"type": "MostAllocated", "resources": [{"name": "cpu", "weight": 1}]}}}]}]}
+    profile = Profile.from_config(cfg)
+    for a in (49, 98, 103, 107, 196, 197):
+        nodes = [{"kind": "Node", "metadata": {"name": name},
+                  "status": {"allocatable": {"cpu": f"{cpu}m", "memory": "1Gi", "pods": "10"}}}
+                 for name, cpu in (("exact", a), ("full", 1000))]
+        bound = [{"kind": "Pod", "metadata": {"name": "b"}, "spec": {"nodeName": "full", "containers": [
+            {"name": "c", "resources": {"requests": {"cpu": f"{1000 - a}m", "memory": "1"}}}]}}]
+        pending = [{"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [
+            {"name": "c", "resources": {"requests": {"cpu": f"{a}m", "memory": "1"}}}]}}]
+        seen = set()
+        for seed in range(12):
+            d = run(nodes, bound, pending, profile, seed, None, True, False)
+            g = run(nodes, bound, pending, profile, seed, None, False, False)
+            assert d[3] and d[0] == g[0] and d[2] == g[2]
+            seen.add(d[0][0][0])
+        assert seen == {"exact", "full"}  # a tie: both get chosen across seeds
