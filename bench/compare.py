@@ -7,9 +7,10 @@ Workload (``synth``): ``--nodes`` nodes with ~2 bound background pods per node, 
 pending pods of each kind (``distinct`` requests; ``replicas`` of 100 Deployments), default
 profile, seed 0. Each implementation of ``numpy_scheduler.IMPLEMENTATIONS`` builds its state from
 the same dicts (untimed), then one ``schedule(pod dicts)`` call is timed (parsing the pods
-included, for all three); every round starts from fresh state. Two more rows isolate the scheduling
-path from parsing: the engine with the pods added to the cluster beforehand (scheduled by key), and
-numpy with the pods parsed beforehand (``PodInfo``).
+included, for all three); every round starts from fresh state. Three more rows isolate the scheduling
+path from parsing: the engine with the pods added to the cluster beforehand (scheduled by key), the
+time of that same call spent inside the C++ batch kernel (``Scheduler.last_kernel_seconds``; the
+rest is the Python control plane), and numpy with the pods parsed beforehand (``PodInfo``).
 
 The pure-Python loop is slow; ``--python-pods`` runs it on the first pods of the batch only (its
 pods/s is then from that prefix). The placements of all implementations are compared pod by pod
@@ -38,10 +39,11 @@ from numpy_scheduler import IMPLEMENTATIONS, EngineScheduler, NumpyScheduler  # 
 
 LABELS = {"engine": "C++ engine (kschedule.Scheduler)", "numpy": "numpy, vectorised over nodes",
           "python": "pure Python reference loop", "engine-pending": "C++ engine, pods pre-added (by key)",
-          "numpy-parsed": "numpy, pods pre-parsed (PodInfo)"}
+          "numpy-parsed": "numpy, pods pre-parsed (PodInfo)",
+          "engine-kernel": "C++ batch kernel alone (inside the row above)"}
 
 
-def _time_rounds(build, run, rounds: int) -> tuple:
+def _time_rounds(build, run, rounds: int, kernel: list = None) -> tuple:
     times, first = [], None
     for _ in range(rounds):
         gc.collect()
@@ -49,6 +51,8 @@ def _time_rounds(build, run, rounds: int) -> tuple:
         t = time.perf_counter()
         out = run(state)
         times.append(time.perf_counter() - t)
+        if kernel is not None:
+            kernel.append(state.kernel_seconds)
         if first is None:
             first = out
         del state
@@ -76,10 +80,13 @@ def run_kind(kind: str, nodes, background, n_pods: int, python_pods: int, rounds
               flush=True)
     keys = synth.pod_keys(pods)
 
+    kernel: list = []
     times, placed = _time_rounds(lambda: EngineScheduler(nodes, tuple(background) + tuple(pods), seed=seed),
-                                 lambda s: s.schedule(keys), rounds)
+                                 lambda s: s.schedule(keys), rounds, kernel)
     rows.append({"impl": "engine-pending", "pods": len(pods), "times": times, "placements": placed})
     print(f"  {kind:9s} {'engine-pending':15s} {len(pods):>7,} pods  median {statistics.median(times):8.3f} s", flush=True)
+    rows.append({"impl": "engine-kernel", "pods": len(pods), "times": kernel, "placements": placed})
+    print(f"  {kind:9s} {'engine-kernel':15s} {len(pods):>7,} pods  median {statistics.median(kernel):8.3f} s", flush=True)
     return rows
 
 

@@ -662,7 +662,9 @@ class EngineScheduler:
     def schedule(self, pods: Iterable) -> list:
         from kschedule.scheduler import Scheduler
         s = Scheduler(self.cluster, self.profile, seed=self.seed, percentage_of_nodes_to_score=self.percentage)
-        return [p.node for p in s.schedule(pods)]
+        out = [p.node for p in s.schedule(pods)]
+        self.kernel_seconds = s.last_kernel_seconds  # of this call: time inside the C++ batch kernel
+        return out
 
 
 #: name -> class; every class takes (nodes, bound pods, profile=None, seed=0, percentage=None)

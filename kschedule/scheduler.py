@@ -10,6 +10,8 @@ into C++ (``csrc/schedule.cpp``); static per-class plugin results come from
 """
 from __future__ import annotations
 
+import time
+
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
@@ -76,6 +78,8 @@ class Scheduler:
         self.dense_path = dense_path
         #: Whether the last batch ran in the position-ordered loop (for tests and benchmarks).
         self.last_batch_dense = False
+        #: Seconds spent in the C++ batch kernel during the last schedule() call (the rest is Python).
+        self.last_kernel_seconds = 0.0
         #: FGD's target workload (typical pod shapes); None = computed from the cluster's pods.
         self.gpu_typical = None
         if profile is None:
@@ -265,12 +269,14 @@ class Scheduler:
         if order is None:
             order = self._node_order()
         gpu = self._gpu_config(profile, infos, rows)
+        t0 = time.perf_counter()
         res = _core.run_batch(
             c.nodes._allocatable, c.nodes._requested, c.nodes._nonzero_requested, n, R, order,
             self._num_to_find(profile, len(order)), self.start_index, self.rng_state, np.ascontiguousarray(pre),
             np.ascontiguousarray(post), norm, wts, scores.reshape(S, K, n), np.ascontiguousarray(active),
             pod_class, equiv, pod_req, pod_nz, dry_run, self._fit_config(profile), self._balanced_config(profile),
             len(ev.reasons), explain, gpu, self.dense_path)
+        self.last_kernel_seconds += time.perf_counter() - t0
         return res, ev
 
     @staticmethod
@@ -425,6 +431,7 @@ class Scheduler:
         """Schedule pods (Pod dicts, which are added to the cluster first, or keys of pending pods),
         binding each placed pod. Returns a :class:`Placement` per pod, in the order given."""
         c = self.cluster
+        self.last_kernel_seconds = 0.0
         index = c.pods.index
         new_objs, keys = [], []
         for p in pods:
