@@ -277,8 +277,9 @@ KS_VECTOR void filter_at(int32_t n, const int32_t* __restrict P, const uint8_t* 
 // The default shape in one pass: Fit on two resources (LeastAllocated or MostAllocated) and
 // BalancedAllocation on two, plus the fixed static part; the same operations, in the same order, as
 // least_add/most_add + fit_total + fraction + balanced2_total.
-template <bool Most>
-inline void fused22(int32_t n, const int32_t* __restrict P, const double* __restrict fixed, const Active* fa,
+template <bool Most, bool Contig>
+inline void fused22(int32_t n, const int32_t* __restrict P, const uint8_t* __restrict ok,
+                    const double* __restrict fixed, const Active* fa,
                     double wsum, double wf, const Active* ba, double wb, double* __restrict T) {
     const double* __restrict A0 = fa[0].alloc;
     const double* __restrict I0 = fa[0].inv;
@@ -293,7 +294,7 @@ inline void fused22(int32_t n, const int32_t* __restrict P, const double* __rest
     const double q0 = fa[0].q, w0 = fa[0].w, q1 = fa[1].q, w1 = fa[1].w, bq0 = ba[0].q, bq1 = ba[1].q;
     const double iw = 1.0 / wsum;
     for (int32_t t = 0; t < n; ++t) {
-        const int32_t j = P[t];
+        const int32_t j = Contig ? t : P[t];
         const double a0 = A0[j], r0 = U0[j] + q0, a1 = A1[j], r1 = U1[j] + q1;
         double s0, s1;
         if (Most) {
@@ -307,18 +308,31 @@ inline void fused22(int32_t n, const int32_t* __restrict P, const double* __rest
         const double x0 = std::min((V0[j] + bq0) / B0[j], 1.0);
         const double x1 = std::min((V1[j] + bq1) / B1[j], 1.0);
         const double bal = std::trunc((1 - std::fabs((x0 - x1) / 2)) * 100.0);
-        T[t] = (fixed[j] + wf * floor_div(num, wsum, iw)) + wb * bal;
+        const double v = (fixed[j] + wf * floor_div(num, wsum, iw)) + wb * bal;
+        T[t] = Contig ? (ok[t] ? v : -std::numeric_limits<double>::infinity()) : v;
     }
 }
 
 KS_VECTOR void fused22_least(int32_t n, const int32_t* __restrict P, const double* __restrict fixed, const Active* fa,
                              double wsum, double wf, const Active* ba, double wb, double* __restrict T) {
-    fused22<false>(n, P, fixed, fa, wsum, wf, ba, wb, T);
+    fused22<false, false>(n, P, nullptr, fixed, fa, wsum, wf, ba, wb, T);
 }
 
 KS_VECTOR void fused22_most(int32_t n, const int32_t* __restrict P, const double* __restrict fixed, const Active* fa,
                             double wsum, double wf, const Active* ba, double wb, double* __restrict T) {
-    fused22<true>(n, P, fixed, fa, wsum, wf, ba, wb, T);
+    fused22<true, false>(n, P, nullptr, fixed, fa, wsum, wf, ba, wb, T);
+}
+
+KS_VECTOR void fused22_least_contig(int32_t n, const uint8_t* __restrict ok, const double* __restrict fixed,
+                                    const Active* fa, double wsum, double wf, const Active* ba, double wb,
+                                    double* __restrict T) {
+    fused22<false, true>(n, nullptr, ok, fixed, fa, wsum, wf, ba, wb, T);
+}
+
+KS_VECTOR void fused22_most_contig(int32_t n, const uint8_t* __restrict ok, const double* __restrict fixed,
+                                   const Active* fa, double wsum, double wf, const Active* ba, double wb,
+                                   double* __restrict T) {
+    fused22<true, true>(n, nullptr, ok, fixed, fa, wsum, wf, ba, wb, T);
 }
 
 // Filter kernels specialised for one or two requested resources (cpu, memory: the common pods).
@@ -655,8 +669,14 @@ void DenseBatch::totals_at(int32_t n, const int32_t* P, const ClassData& cd, dou
 int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
                            int32_t& host_pos, SplitMix64& rng) {
     const BatchInput& in = in_;
-    // findNodesThatPassFilters over the rotated order, a block of positions at a time.
+    // findNodesThatPassFilters over the rotated order, a block of positions at a time; the verdicts
+    // are kept in window order (okw) over at most two contiguous segments of positions.
+    struct Seg { int32_t a, b; };
+    Seg segs[2];
+    int nseg = 0;
+    uint8_t* okw = ok_.data();
     int64_t found = 0;
+    int32_t W = 0;
     processed = 0;
     int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
     std::vector<const int64_t*> fr(fr_.size());
@@ -665,46 +685,92 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
             std::min<int64_t>({kBlock, static_cast<int64_t>(M_ - pos), static_cast<int64_t>(M_) - processed}));
         for (size_t f = 0; f < fr.size(); ++f) fr[f] = fr_[f] + pos;
         if (in.fit.filter_enabled && fr.size() == 2)
-            filter_block2(len, cd.ok.data() + pos, free_pods_.data() + pos, fr[0], fq_[0], fr[1], fq_[1], ok_.data());
+            filter_block2(len, cd.ok.data() + pos, free_pods_.data() + pos, fr[0], fq_[0], fr[1], fq_[1], okw + W);
         else
             filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in.fit.filter_enabled,
-                         static_cast<int32_t>(fr.size()), fr.data(), fq_.data(), ok_.data());
-        // Compaction of the feasible positions, eight at a time where all eight or none are feasible.
-        int32_t* Pb = P_.data() + found;
-        int32_t cnt = 0, j = 0;
-        for (; j + 8 <= len; j += 8) {
-            uint64_t w;
-            std::memcpy(&w, ok_.data() + j, 8);
-            if (w == 0) continue;
-            if (w == 0x0101010101010101ULL) {
-                for (int32_t k = 0; k < 8; ++k) Pb[cnt + k] = pos + j + k;
-                cnt += 8;
-                continue;
-            }
-            for (int32_t k = 0; k < 8; ++k) {
-                Pb[cnt] = pos + j + k;
-                cnt += ok_[j + k];
-            }
-        }
-        for (; j < len; ++j) {
-            Pb[cnt] = pos + j;
-            cnt += ok_[j];
-        }
+                         static_cast<int32_t>(fr.size()), fr.data(), fq_.data(), okw + W);
+        int32_t cnt = count_ok(len, okw + W);
         int32_t cut = len;
         if (found + cnt >= to_find) {
+            int64_t need = to_find - found;
+            cut = 0;
+            while (need > 0) need -= okw[W + cut++];
             cnt = static_cast<int32_t>(to_find - found);
-            cut = Pb[cnt - 1] - pos + 1;
         }
+        if (nseg > 0 && segs[nseg - 1].b == pos)
+            segs[nseg - 1].b = pos + cut;
+        else
+            segs[nseg++] = {pos, pos + cut};
         found += cnt;
         processed += cut;
+        W += cut;
         pos += cut;
         if (pos == M_) pos = 0;
     }
     if (found == 0) return 0;
-    const int32_t F = static_cast<int32_t>(found);
-    if (F == 1) {
-        host_pos = P_[0];  // "When only one node after predicate, just use it."
+    auto position = [&](int32_t w) {  // window offset -> position
+        for (int k = 0; k < nseg; ++k) {
+            const int32_t len = segs[k].b - segs[k].a;
+            if (w < len) return segs[k].a + w;
+            w -= len;
+        }
+        return -1;
+    };
+    if (found == 1) {
+        // "When only one node after predicate, just use it."
+        int32_t w = 0;
+        while (!okw[w]) ++w;
+        host_pos = position(w);
         return 1;
+    }
+    if (want_fit_ && want_bal_ && fact_.size() == 2 && bact_.size() == 2 && wsum_ != 0) {
+        // The default shape: window totals straight from the contiguous columns, -inf where infeasible.
+        double* S = wscratch_.data();
+        const bool most = in.fit.strategy == FitStrategy::MostAllocated;
+        int32_t w = 0;
+        for (int k = 0; k < nseg; ++k) {
+            const int32_t a = segs[k].a, len = segs[k].b - segs[k].a;
+            Active fa[2], ba[2];
+            for (int e = 0; e < 2; ++e) {
+                fa[e] = {fact_[e].alloc + a, fact_[e].used + a, fact_[e].inv + a, fact_[e].q, fact_[e].w};
+                ba[e] = {bact_[e].alloc + a, bact_[e].used + a, bact_[e].inv + a, bact_[e].q, bact_[e].w};
+            }
+            (most ? fused22_most_contig : fused22_least_contig)(len, okw + w, cd.fixed.data() + a, fa, wsum_, wf_,
+                                                                 ba, wb_, S + w);
+            if (any_irregular_)
+                for (int32_t t = 0; t < len; ++t) {
+                    if (!okw[w + t] || !irregular_[a + t]) continue;
+                    // A zero allocatable scoring resource leaves it out: the scalar kernels.
+                    const int32_t node = in.order[a + t];
+                    S[w + t] = cd.fixed[a + t] + wf_ * static_cast<double>(fit_score_plan(in, plan_, node)) +
+                               wb_ * static_cast<double>(balanced_score_plan(in, plan_, node));
+                }
+            w += len;
+        }
+        for (size_t q = 0; q < cd.norm.size(); ++q) {
+            const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[q]];
+            int32_t mxi = 0;
+            w = 0;
+            for (int k = 0; k < nseg; ++k) {
+                mxi = masked_max(segs[k].b - segs[k].a, okw + w, cd.norm_raw_i[q].data() + segs[k].a, mxi);
+                w += segs[k].b - segs[k].a;
+            }
+            if (mxi == 0) continue;  // the same normalized score on every node: the choice does not change
+            w = 0;
+            for (int k = 0; k < nseg; ++k) {
+                normalized_add(segs[k].b - segs[k].a, cd.norm_raw[q].data() + segs[k].a, static_cast<double>(mxi),
+                               meta.normalize == Normalize::Reverse, static_cast<double>(meta.weight), S + w);
+                w += segs[k].b - segs[k].a;
+            }
+        }
+        host_pos = position(select_in(W, S, rng));
+        return found;
+    }
+    // Any other shape: compact the feasible positions and score them through gathers.
+    int32_t F = 0;
+    for (int32_t w = 0; w < W; ++w) {
+        P_[F] = position(w);
+        F += okw[w];
     }
     double* T = tot_.data();
     totals_at(F, P_.data(), cd, T);
@@ -712,7 +778,7 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
         const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[k]];
         gather(F, P_.data(), cd.norm_raw[k].data(), nraw_.data());
         const double mx = std::max(0.0, max_of(F, nraw_.data()));
-        if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
+        if (mx == 0) continue;
         normalized_add(F, nraw_.data(), mx, meta.normalize == Normalize::Reverse, static_cast<double>(meta.weight), T);
     }
     host_pos = P_[select_in(F, T, rng)];
@@ -869,7 +935,7 @@ void DenseBatch::run() {
     sum_.assign(cap_, 0.0);
     nraw_.assign(cap_, 0.0);
     xs_.assign(std::max<size_t>(bal_cols_.size(), 1) * cap_, 0.0);
-    if (in.pod_equiv) wscratch_.assign(cap_, 0.0);
+    wscratch_.assign(cap_, 0.0);
     any_irregular_ = false;
     for (uint8_t v : irregular_) any_irregular_ |= v != 0;
     for (int32_t p = 0; p < in.num_pods; ++p) {
