@@ -648,7 +648,7 @@ class Cluster:
         for key in dict.fromkeys(zip(nss, owners)):
             own_id[key] = self.owners.intern((key[0],) + key[1]) if key[1] else -1
         t._owner[start:start + m] = np.fromiter(map(own_id.__getitem__, zip(nss, owners)), np.int32, m)
-        self._fill_pod_labels(start, cols.labels)
+        self._fill_pod_labels(start, cols.labels, cols.label_set, cols.label_sets)
         t.keys.extend(keys)
         t.index.update(zip(keys, range(start, start + m)))
         t.infos.add_columns(cols)
@@ -664,17 +664,23 @@ class Cluster:
                 special = np.union1d(special, np.fromiter(cols.gpu, np.intp, len(cols.gpu)))
             self._bind_rows(start + bound, node_col[bound], special=special.astype(np.intp) + start)
 
-    def _fill_pod_labels(self, start: int, labels: list) -> None:
-        """Label columns of pod rows ``start...`` from their label dicts, one interning per distinct set."""
+    def _fill_pod_labels(self, start: int, labels: list, sid=None, sets=None) -> None:
+        """Label columns of pod rows ``start...`` from their label dicts, one interning per distinct
+        set (``sets``, first-seen order, and each pod's set ``sid`` when the parser found them)."""
         t = self.pods
-        if None in labels:
-            labels = [{} if ls is None else ls for ls in labels]
-        sets = list(map(tuple, map(dict.items, labels)))
-        # One hash per pod: each distinct set maps to its first pod, then first pods to set ids.
-        first_of: dict = {}
-        first = np.fromiter(map(first_of.setdefault, sets, count()), np.intp, len(sets))
+        if sid is None:
+            if None in labels:
+                labels = [{} if ls is None else ls for ls in labels]
+            per_pod = list(map(tuple, map(dict.items, labels)))
+            # One hash per pod: each distinct set maps to its first pod, then first pods to set ids.
+            first_of: dict = {}
+            first = np.fromiter(map(first_of.setdefault, per_pod, count()), np.intp, len(per_pod))
+            set_of_first = np.zeros(len(per_pod), np.intp)
+            set_of_first[np.fromiter(first_of.values(), np.intp, len(first_of))] = np.arange(len(first_of))
+            sid = set_of_first[first]
+            sets = list(first_of)
         flat_k, flat_v, lengths = [], [], []
-        for ls in first_of:
+        for ls in sets:
             for k, v in ls:
                 kr, vr = self._label_row(t, k, v)
                 flat_k.append(kr)
@@ -682,9 +688,6 @@ class Cluster:
             lengths.append(len(ls))
         if not flat_k:
             return
-        set_of_first = np.zeros(len(sets), np.intp)
-        set_of_first[np.fromiter(first_of.values(), np.intp, len(first_of))] = np.arange(len(first_of))
-        sid = set_of_first[first]
         length = np.asarray(lengths, np.intp)
         offset = np.cumsum(length) - length
         per_pod = length[sid]
@@ -692,7 +695,7 @@ class Cluster:
         # Position of each (pod, label) entry inside its set, then inside the flat arrays.
         within = np.arange(total) - np.repeat(np.cumsum(per_pod) - per_pod, per_pod)
         idx = np.repeat(offset[sid], per_pod) + within
-        rows = np.repeat(np.arange(start, start + len(sets)), per_pod)
+        rows = np.repeat(np.arange(start, start + len(sid)), per_pod)
         t._label_values[np.asarray(flat_k, np.intp)[idx], rows] = np.asarray(flat_v, np.int32)[idx]
 
     def _bind_rows(self, pod_rows: np.ndarray, node_rows: np.ndarray, node_columns_done: bool = False,

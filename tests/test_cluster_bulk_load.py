@@ -229,3 +229,25 @@ def test_node_short_path_agrees_with_the_general_parser():
 
     for obj in _node_variants():
         assert outcome(nodemod.parse_node, obj) == outcome(general, obj), obj
+
+
+@pytest.mark.parametrize("odd", [[1], 1, 1.0, True, "-1", "1E30", "1.5.0", None, "0", ""])
+def test_bulk_quantities_of_a_known_shape(odd):
+    """Pods of one plain shape whose quantities the bulk path cannot take go through the general parser."""
+    from kschedule.objects.pod import parse_pods
+
+    def mk(j, cpu):
+        return {"metadata": {"name": f"q{j}"}, "spec": {"containers": [
+            {"name": "app", "image": "x", "resources": {"requests": {"cpu": cpu, "memory": f"{j + 1}Mi"}}}]}}
+
+    objs = [mk(j, f"{j + 1}m") for j in range(80)]
+    objs[40] = mk(40, odd)
+    objs[70] = mk(70, odd)
+    got = parse_pods(objs)
+    for obj, pi in zip(objs, got):
+        try:
+            want = parse_pod(obj)
+        except InvalidObject:
+            assert pi is None
+        else:
+            assert pi == want

@@ -8,7 +8,7 @@ Fields the scheduler never reads are kept in the object as given but not validat
 from __future__ import annotations
 
 import marshal
-from itertools import chain
+from itertools import chain, count
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
@@ -117,10 +117,13 @@ class PodColumns:
     int64 and ``nonzero`` (2, n) int64. Specs whose ``spec_rows`` entry is None carry their pods'
     requests in the tuple; the others rebuild the dict from ``requests`` ((name, row) pairs).
     ``gpu``: {j: (GpuRequest, devices)} for the pods that have one; ``built``: {j: PodInfo or None}
-    for pods parsed one by one (None: invalid, parse_pod raises); ``bad``: their invalid indices."""
+    for pods parsed one by one (None: invalid, parse_pod raises); ``bad``: their invalid indices.
+    ``label_sets``: the distinct label sets (item tuples, first-seen order) and ``label_set`` the set
+    of each pod, or both None (then computed from ``labels`` when needed)."""
 
     __slots__ = ("objs", "names", "namespaces", "labels", "owners", "node_names", "phases", "nominated", "spec",
-                 "specs", "spec_rows", "res_names", "requests", "nonzero", "gpu", "built", "bad", "spec_priority")
+                 "specs", "spec_rows", "res_names", "requests", "nonzero", "gpu", "built", "bad", "spec_priority",
+                 "label_set", "label_sets")
 
     def __len__(self) -> int:
         return len(self.objs)
@@ -168,6 +171,7 @@ class PodColumns:
         out.gpu = {where[j]: g for j, g in self.gpu.items() if j in where}
         out.built = {where[j]: pi for j, pi in self.built.items() if j in where}
         out.bad = [where[j] for j in self.bad if j in where]
+        out.label_set = out.label_sets = None  # sets of dropped pods must not be interned
         return out
 
     @classmethod
@@ -200,6 +204,7 @@ class PodColumns:
         out.spec = np.asarray(spec, np.int32)
         out.spec_rows = [None] * len(out.specs)
         out.spec_priority = None
+        out.label_set = out.label_sets = None
         _fill_requests(out, [], None, None)
         return out
 
@@ -292,9 +297,22 @@ def _parse_extracted(objs: list, cols: tuple) -> PodColumns:
     # metadata.name: the regex of validate_object_name, C-speed over all names; pods that fail go slow.
     if not all(map(_name_ok, names)) or max(map(len, names), default=0) > 253:
         slow.update(i for i, nm in enumerate(names) if len(nm) > 253 or not _name_ok(nm))
-    # Labels: every (key, value) pair validated once per process (meta._label_cache).
+    # Labels: distinct label sets (kept for the label columns), every (key, value) pair validated
+    # once per process (meta._label_cache).
+    label_set = label_sets = None
     try:
-        missing = set(chain.from_iterable(map(dict.items, filter(None, labels))))
+        sets = list(map(tuple, map(dict.items, [{} if ls is None else ls for ls in labels]
+                                   if None in labels else labels)))
+        first_of: dict = {}
+        first = np.fromiter(map(first_of.setdefault, sets, count()), np.intp, n)
+    except TypeError:  # an unhashable value: every pod with labels is checked alone
+        slow.update(i for i, ls in enumerate(labels) if ls)
+    else:
+        label_sets = list(first_of)
+        set_of_first = np.zeros(n, np.intp)
+        set_of_first[np.fromiter(first_of.values(), np.intp, len(first_of))] = np.arange(len(first_of))
+        label_set = set_of_first[first]
+        missing = set(chain.from_iterable(label_sets))
         missing.difference_update(_label_cache.keys())
         bad = set()
         for k, v in missing:
@@ -302,12 +320,9 @@ def _parse_extracted(objs: list, cols: tuple) -> PodColumns:
                 validate_labels({k: v})
             except FieldError:
                 bad.add((k, v))
-    except TypeError:  # an unhashable value
-        bad = None
-    if bad is None or bad:
-        for i, ls in enumerate(labels):
-            if ls and (bad is None or not bad.isdisjoint(ls.items())):
-                slow.add(i)
+        if bad:
+            bad_sets = [u for u, ls in enumerate(label_sets) if not bad.isdisjoint(ls)]
+            slow.update(np.flatnonzero(np.isin(label_set, bad_sets)).tolist())
     # GPU-sharing annotations (most pods have none).
     gpu = {}
     for i, ann in enumerate(anns):
@@ -395,6 +410,7 @@ def _parse_extracted(objs: list, cols: tuple) -> PodColumns:
     out.spec = spec_of.astype(np.int32)
     out.specs, out.spec_rows, out.spec_priority = specs, spec_rows, None
     out.gpu, out.built = gpu, built
+    out.label_set, out.label_sets = label_set, label_sets
     out.bad = [i for i, pi in built.items() if pi is None]
     out.bad.sort()
     if built:  # the columns of pods parsed one by one come from their PodInfo
@@ -436,9 +452,6 @@ def _vector_requests(vec_pods, spec_of, vec_shapes, values):
     cpu_slot = tab_cpu[tidx]
     v = np.zeros(m, np.int64)
     bad_slots = []
-    if set(map(type, flat)) != {str}:
-        bad_slots = [k for k, q in enumerate(flat) if type(q) is not str]
-        flat = [q if type(q) is str else "0" for q in flat]
     farr = np.empty(m, object)
     farr[:] = flat
     for mask, memo, parse in ((cpu_slot, _CPU_MILLI, milli_value), (~cpu_slot, _VALUE, value)):
@@ -446,12 +459,19 @@ def _vector_requests(vec_pods, spec_of, vec_shapes, values):
         if not len(ks):
             continue
         qs = farr[ks].tolist()
-        new = set(qs).difference(memo)  # distinct quantities not parsed before (C-speed)
+        try:
+            new = set(qs).difference(memo)  # distinct quantities not parsed before (C-speed)
+        except TypeError:  # an unhashable quantity: its pod takes the general parser
+            bad_slots.extend(ks[[type(q) is not str for q in qs]].tolist())
+            qs = [q if type(q) is str else "0" for q in qs]
+            new = set(qs).difference(memo)
         if new:
             if len(memo) + len(new) > _SPEC_CACHE_MAX:
                 memo.clear()
                 new = set(qs)
             for q in new:
+                if type(q) is not str:  # memo keys stay str: 1 == 1.0 == True must not collide
+                    continue
                 try:
                     x = parse(q)
                 except (FieldError, TypeError, ValueError):
