@@ -197,20 +197,27 @@ class PodInfos:
     once built is kept (the same object on every access). Lazy items are ints, tokens into the
     loaded batches (``_bases[k]`` is the token of the first pod of ``_batches[k]``)."""
 
-    __slots__ = ("_items", "_bases", "_batches", "_next")
+    __slots__ = ("_items", "_bases", "_batches", "_next", "specs")
 
     def __init__(self):
         self._items: list = []
         self._bases: list = []
         self._batches: list = []
         self._next = 0
+        #: Distinct spec parses of every loaded batch (tuples in kschedule.objects.pod._INFO_FIELDS
+        #: order); PodTable's ``spec`` column indexes this list.
+        self.specs: list = []
 
-    def add_columns(self, cols: PodColumns) -> None:
+    def add_columns(self, cols: PodColumns) -> int:
+        """Append the pods of ``cols``; returns the global id of its first spec."""
         base = self._next
         self._next += len(cols)
         self._bases.append(base)
         self._batches.append(cols)
         self._items.extend(range(base, self._next))
+        spec_base = len(self.specs)
+        self.specs.extend(cols.specs)
+        return spec_base
 
     def __len__(self) -> int:
         return len(self._items)
@@ -255,6 +262,7 @@ class PodTable(_Table):
     _columns = {
         "requests": (1, 0), "nonzero": (1, 0), "node": (0, -1), "priority": (0, 0),
         "namespace": (0, -1), "owner": (0, -1), "label_values": (1, -1), "gpu_devices": (0, 0),
+        "spec": (0, -1), "gpu_request": (0, 0),
     }
 
     def __init__(self, num_resources: int):
@@ -267,6 +275,10 @@ class PodTable(_Table):
         self._owner = np.zeros(0, np.int32)
         self._label_values = np.full((0, 0), -1, np.int32)
         self._gpu_devices = np.zeros(0, np.uint32)
+        # Index into infos.specs of the row's spec parse (scheduling-relevant fields shared by the pods
+        # of one template), so a scheduler can classify a batch per distinct spec, without PodInfos.
+        self._spec = np.zeros(0, np.int64)
+        self._gpu_request = np.zeros(0, np.uint8)  # 1: the pod requests shared GPUs (Open-Gpu-Share)
         self.keys: list = []  # "namespace/name" per row
         self.index: dict = {}
         self.infos = PodInfos()  # PodInfo per row
@@ -279,6 +291,8 @@ class PodTable(_Table):
     owner = property(lambda self: self._owner[: self.n])
     label_values = property(lambda self: self._label_values[: self.K, : self.n])
     gpu_devices = property(lambda self: self._gpu_devices[: self.n])
+    spec = property(lambda self: self._spec[: self.n])
+    gpu_request = property(lambda self: self._gpu_request[: self.n])
     cpu_milli = property(lambda self: self._requests[RES_CPU, : self.n])
     memory_bytes = property(lambda self: self._requests[RES_MEMORY, : self.n])
 
@@ -651,7 +665,9 @@ class Cluster:
         self._fill_pod_labels(start, cols.labels, cols.label_set, cols.label_sets)
         t.keys.extend(keys)
         t.index.update(zip(keys, range(start, start + m)))
-        t.infos.add_columns(cols)
+        t._spec[start:start + m] = t.infos.add_columns(cols) + cols.spec
+        if cols.gpu:
+            t._gpu_request[start + np.fromiter(cols.gpu, np.intp, len(cols.gpu))] = 1
         node_row = dict(self.nodes.index)
         node_row[""] = -1
         node_col = np.fromiter(map(node_row.__getitem__, cols.node_names), np.int32, m)

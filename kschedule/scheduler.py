@@ -25,7 +25,7 @@ from .gcpause import without_gc
 from .framework.profile import Profile, Profiles
 from .framework.static import StaticEvaluator
 from .framework.status import SUCCESS, Status
-from .objects.pod import PodInfo, parse_pod
+from .objects.pod import _INFO_FIELDS, PodInfo, parse_pod
 from .plugins import gpu_share, node_affinity
 
 FIT = "NodeResourcesFit"
@@ -48,6 +48,12 @@ class Explanation:
     selected: Optional[str]
     message: Optional[str]  # FailedScheduling text when no node fits
     warnings: list = field(default_factory=list)
+
+
+# Positions in a spec parse tuple.
+_SCHEDULER_NAME, _REQUIRED_AFFINITY, _HOST_PORTS, _NEEDS_PLUGINS = (
+    _INFO_FIELDS.index(f) for f in ("scheduler_name", "required_affinity", "host_ports", "needs_plugins"))
+_BATCH, _OTHER = 1, 0
 
 
 @dataclass
@@ -243,7 +249,7 @@ class Scheduler:
         R = len(c.resources)
         n = c.nodes.n
         if classes is None:
-            pod_class, statics = ev.classes_of(infos)
+            pod_class, statics = ev.classes_of(infos) if infos is not None else self._classes_by_spec(ev, rows)
         else:
             static_ids: dict = {}
             statics = []
@@ -268,7 +274,10 @@ class Scheduler:
             else np.zeros(0, np.int32)
         if order is None:
             order = self._node_order()
-        gpu = self._gpu_config(profile, infos, rows)
+        gpu = {}
+        if self._gpu_config_used(profile):
+            gpu = self._gpu_config(profile, infos if infos is not None else [c.pods.infos[r] for r in rows.tolist()],
+                                   rows)
         t0 = time.perf_counter()
         res = _core.run_batch(
             c.nodes._allocatable, c.nodes._requested, c.nodes._nonzero_requested, n, R, order,
@@ -278,6 +287,29 @@ class Scheduler:
             len(ev.reasons), explain, gpu, self.dense_path)
         self.last_kernel_seconds += time.perf_counter() - t0
         return res, ev
+
+    def _classes_by_spec(self, ev: StaticEvaluator, rows: np.ndarray) -> tuple:
+        """Static classes of pending pod rows, one evaluation per distinct spec parse (the class key
+        is spec fields plus the node name, empty for pending pods); PodInfos only for one pod per spec."""
+        c = self.cluster
+        spec = c.pods._spec[rows]
+        if len(spec) == 0 or spec.min() < 0 or ev._has_python_plugins:
+            return ev.classes_of([c.pods.infos[r] for r in rows.tolist()])
+        uniq, first, inv = np.unique(spec, return_index=True, return_inverse=True)
+        ids: dict = {}
+        statics: list = []
+        cls_of_spec = np.empty(len(uniq), np.int32)
+        specs = c.pods.infos.specs
+        for u, (sid, f) in enumerate(zip(uniq.tolist(), first.tolist())):
+            if ev._node_ports and specs[sid][_HOST_PORTS]:
+                return ev.classes_of([c.pods.infos[r] for r in rows.tolist()])  # classes of one pod each
+            sc = ev.get(c.pods.infos[int(rows[f])])
+            k = ids.get(id(sc))
+            if k is None:
+                k = ids[id(sc)] = len(statics)
+                statics.append(sc)
+            cls_of_spec[u] = k
+        return cls_of_spec[inv.reshape(-1)], statics
 
     @staticmethod
     def _equivalence(pod_class: np.ndarray, pod_req: np.ndarray, pod_nz: np.ndarray) -> np.ndarray:
@@ -462,14 +494,19 @@ class Scheduler:
         else:
             rows = known.tolist()
         # PrioritySort: higher priority first, then arrival (stable).
-        order = np.argsort(-c.pods._priority[np.asarray(rows, np.int64)], kind="stable").tolist() if rows else []
+        rows_arr = np.asarray(rows, np.int64)
+        order = np.argsort(-c.pods._priority[rows_arr], kind="stable") if rows else np.zeros(0, np.int64)
         results: list = [None] * len(rows)
+        # What each pod needs, decided once per distinct spec parse (pods of one template share it).
+        kind, prof_of = self._spec_kinds(rows_arr)
+        if kind is not None and len(order) and (kind == _BATCH).all() and len({id(pr) for pr in prof_of}) == 1:
+            # The common case: every pod joins one batch of one profile, in queue order.
+            self._schedule_run(prof_of[0], order.tolist(), results, rows)
+            return results
         run: list = []
         run_profile = None
         infos = c.pods.infos
         by_name = self.profiles.by_name
-        # Profiles whose pods may all share one batch (no research plugins, which see bound pods).
-        batchable = {name: not self._evaluator(prof)._has_python_plugins for name, prof in by_name.items()}
 
         def flush():
             nonlocal run, run_profile
@@ -477,15 +514,9 @@ class Scheduler:
                 self._schedule_run(run_profile, run, results, rows)
             run, run_profile = [], None
 
-        for j in order:
+        for j in order.tolist():
             pi = infos[rows[j]]
             profile = by_name.get(pi.scheduler_name)
-            # The common case first: same profile as the running batch, nothing that needs the pod
-            # on its own (required node affinity, host ports, unimplemented plugins).
-            if (profile is run_profile and profile is not None and pi.required_affinity is None
-                    and not pi.host_ports and not pi.needs_plugins and batchable[pi.scheduler_name]):
-                run.append(j)
-                continue
             if profile is None:
                 flush()
                 results[j] = Placement(pi.key, None, f'no profile for schedulerName "{pi.scheduler_name}"')
@@ -511,12 +542,43 @@ class Scheduler:
         flush()
         return results
 
+    def _spec_kinds(self, rows: np.ndarray) -> tuple:
+        """Per pod (rows): _BATCH when it can join a batch of its profile as it is (profile found,
+        no unimplemented plugin it needs, no PreFilter rejection or node subset, no pod-by-pod
+        evaluation), else _OTHER; and the profile of each _BATCH pod's spec (a list over distinct specs
+        mapped to pods). (None, None) when some row has no spec id."""
+        c = self.cluster
+        spec = c.pods._spec[rows]
+        if len(spec) == 0 or spec.min() < 0:
+            return None, None
+        uniq, first, inv = np.unique(spec, return_index=True, return_inverse=True)
+        specs = c.pods.infos.specs
+        by_name = self.profiles.by_name
+        kinds = np.empty(len(uniq), np.int8)
+        profs = []
+        for u, (sid, f) in enumerate(zip(uniq.tolist(), first.tolist())):
+            sp = specs[sid]
+            profile = by_name.get(sp[_SCHEDULER_NAME])
+            ok = profile is not None and not (sp[_HOST_PORTS] and "NodePorts" in profile.filters)
+            if ok:
+                ev = self._evaluator(profile)
+                ok = not ev._has_python_plugins
+            if ok and sp[_NEEDS_PLUGINS]:
+                ok = not any(pl in profile.plugins and pl in profile.unimplemented for pl in sp[_NEEDS_PLUGINS])
+            if ok and sp[_REQUIRED_AFFINITY] is not None:
+                reject, porder = self._prefilter(c.pods.infos[int(rows[f])], profile)
+                ok = reject is None and porder is None
+            kinds[u] = _BATCH if ok else _OTHER
+            profs.append(profile)
+        inv = inv.reshape(-1)
+        prof_of = [profs[u] for u in dict.fromkeys(inv[kinds[inv] == _BATCH].tolist())]
+        return kinds[inv], prof_of
+
     def _schedule_run(self, profile: Profile, idx: list, results: list, rows: list,
                       order: Optional[np.ndarray] = None) -> None:
         c = self.cluster
         prow = np.array([rows[j] for j in idx], np.intp)
-        infos = [c.pods.infos[r] for r in prow.tolist()]
-        res, ev = self._run(profile, infos, prow, dry_run=False, explain=False, order=order)
+        res, ev = self._run(profile, None, prow, dry_run=False, explain=False, order=order)
         absent = c.nodes.n - len(order) if order is not None else 0
         self.start_index = int(res["start_index"])
         self.rng_state = int(res["rng_state"])
@@ -525,8 +587,20 @@ class Scheduler:
         placed = chosen >= 0
         if placed.any():
             gpu_devices = res["gpu_devices"][placed] if self._gpu_config_used(profile) else None
-            c._bind_rows(prow[placed], chosen[placed].astype(np.int32), node_columns_done=True,
-                         gpu_devices=gpu_devices)
+            bound_rows = prow[placed]
+            # Rows the binding must visit one by one: host ports, GPU requests.
+            spec = c.pods._spec[bound_rows]
+            ported = np.zeros(len(bound_rows), bool)
+            if len(spec) and spec.min() >= 0:
+                specs = c.pods.infos.specs
+                for sid in np.unique(spec).tolist():
+                    if specs[sid][_HOST_PORTS]:
+                        ported |= spec == sid
+            else:
+                ported[:] = True
+            special = bound_rows[ported | (c.pods._gpu_request[bound_rows] != 0)]
+            c._bind_rows(bound_rows, chosen[placed].astype(np.int32), node_columns_done=True,
+                         gpu_devices=gpu_devices, special=special)
             c.version += 1
         fails: dict = {}
         f = res["failures"].reshape(-1, 3)

@@ -11,7 +11,7 @@ import pytest
 
 from kschedule.cluster import Cluster
 from kschedule.errors import InvalidObject
-from kschedule.objects.pod import parse_pod
+from kschedule.objects.pod import _INFO_FIELDS, parse_pod
 
 
 def _nodes(n):
@@ -95,6 +95,9 @@ def _snapshot(c: Cluster) -> dict:
     for prefix, t in (("nodes", c.nodes), ("pods", c.pods)):
         for name in t._columns:
             out[f"{prefix}.{name}"] = np.array(getattr(t, name)).tolist()
+    # Spec ids index per-load lists: compare the scheduling fields they stand for.
+    fields = [i for i, f in enumerate(_INFO_FIELDS) if f not in ("priority", "requests", "nonzero")]
+    out["pods.spec"] = [tuple(c.pods.infos.specs[i][f] for f in fields) for i in c.pods.spec.tolist()]
     out["keys"] = list(c.pods.keys)
     out["index"] = dict(c.pods.index)
     out["infos"] = list(c.pods.infos)
