@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace py = pybind11;
@@ -169,7 +170,12 @@ struct Encoder {
 // The shape key of kschedule/objects/pod.py _shape_key (same fields, same order), in the encoding
 // above, behind a prefix that no marshal output starts with: the two kinds of keys never compare
 // equal, and each kind is injective.
-void shape_key(PyObject* spec, PyObject* status, PyObject* spec_fields, const Keys& k, PodRow& row) {
+// Equal shape keys of one call share one bytes object: replicas of a template would otherwise each
+// allocate a copy of the same few hundred bytes (hundreds of MB for a large cluster).
+using KeyObjects = std::unordered_map<std::string, PyObject*>;
+
+void shape_key(PyObject* spec, PyObject* status, PyObject* spec_fields, const Keys& k, PodRow& row,
+               KeyObjects& seen) {
     Encoder e;
     e.raw("\0ks1", 4);
     Ref vals(PyList_New(0));
@@ -266,11 +272,19 @@ void shape_key(PyObject* spec, PyObject* status, PyObject* spec_fields, const Ke
             e.tag('.');
         }
     }
-    row.key = Ref(PyBytes_FromStringAndSize(e.buf.data(), static_cast<Py_ssize_t>(e.buf.size())));
+    auto it = seen.find(e.buf);
+    if (it != seen.end()) {
+        Py_INCREF(it->second);
+        row.key = Ref(it->second);
+    } else {
+        row.key = Ref(PyBytes_FromStringAndSize(e.buf.data(), static_cast<Py_ssize_t>(e.buf.size())));
+        Py_INCREF(row.key.p);  // the reference the map holds, dropped at the end of the call
+        seen.emplace(std::move(e.buf), row.key.p);
+    }
     row.values = Ref(PyList_AsTuple(vals.p));
 }
 
-void extract(PyObject* obj, PyObject* spec_fields, const Keys& k, PodRow& row) {
+void extract(PyObject* obj, PyObject* spec_fields, const Keys& k, PodRow& row, KeyObjects& seen) {
     if (!PyDict_CheckExact(obj)) throw Unusual{};
     Ref kind(get(obj, k.kind));
     if (!kind.none() && !(PyUnicode_CheckExact(kind.p) && PyUnicode_Compare(kind.p, k.pod) == 0)) throw Unusual{};
@@ -334,7 +348,7 @@ void extract(PyObject* obj, PyObject* spec_fields, const Keys& k, PodRow& row) {
         Py_INCREF(k.empty);
         row.nominated = Ref(k.empty);
     }
-    shape_key(spec.p, st, spec_fields, k, row);
+    shape_key(spec.p, st, spec_fields, k, row, seen);
 }
 
 // pods: list; spec_fields: tuple of str (pod.py _SPEC_FIELDS). Returns a tuple of ten lists, one
@@ -352,12 +366,13 @@ py::tuple extract_pods(py::list pods, py::tuple spec_fields) {
             throw py::error_already_set();
         }
     }
+    KeyObjects seen;
     for (Py_ssize_t i = 0; i < n; ++i) {
         PyObject* obj = PyList_GET_ITEM(pods.ptr(), i);
         PodRow row;
         bool ok = true;
         try {
-            extract(obj, spec_fields.ptr(), *keys, row);
+            extract(obj, spec_fields.ptr(), *keys, row, seen);
         } catch (const Unusual&) {
             PyErr_Clear();
             ok = false;
@@ -373,6 +388,7 @@ py::tuple extract_pods(py::list pods, py::tuple spec_fields) {
             PyList_SET_ITEM(cols[c], i, v);
         }
     }
+    for (auto& kv : seen) Py_DECREF(kv.second);
     py::tuple out(kCols);
     for (int c = 0; c < kCols; ++c) out[c] = py::reinterpret_steal<py::list>(cols[c]);
     return out;
