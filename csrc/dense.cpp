@@ -723,8 +723,9 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
         host_pos = position(w);
         return 1;
     }
-    if (want_fit_ && want_bal_ && fact_.size() == 2 && bact_.size() == 2 && wsum_ != 0) {
-        // The default shape: window totals straight from the contiguous columns, -inf where infeasible.
+    if (want_fit_ && want_bal_ && fact_.size() == 2 && bact_.size() == 2 && wsum_ != 0 && found * 2 >= W) {
+        // The default shape in a mostly feasible window: totals straight from the contiguous columns,
+        // -inf where infeasible (a sparse window, e.g. a narrow node selector, gathers instead).
         double* S = wscratch_.data();
         const bool most = in.fit.strategy == FitStrategy::MostAllocated;
         int32_t w = 0;
@@ -766,12 +767,13 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
         host_pos = position(select_in(W, S, rng));
         return found;
     }
-    // Any other shape: compact the feasible positions and score them through gathers.
+    // Any other shape, or a sparse window: compact the feasible positions, score them through gathers.
     int32_t F = 0;
-    for (int32_t w = 0; w < W; ++w) {
-        P_[F] = position(w);
-        F += okw[w];
-    }
+    for (int k = 0, w = 0; k < nseg; ++k)
+        for (int32_t j = segs[k].a; j < segs[k].b; ++j, ++w) {
+            P_[F] = j;
+            F += okw[w];
+        }
     double* T = tot_.data();
     totals_at(F, P_.data(), cd, T);
     for (size_t k = 0; k < cd.norm.size(); ++k) {
