@@ -317,10 +317,19 @@ class Scheduler:
         if len(pod_class) < 2:
             return np.zeros(0, np.int32)
         key = np.ascontiguousarray(np.concatenate([pod_class[:, None].astype(np.int64), pod_req, pod_nz], axis=1))
-        # Rows as opaque byte strings: one 1-D sort instead of np.unique(axis=0)'s lexicographic one.
-        rows = key.view(np.dtype((np.void, key.shape[1] * key.itemsize))).reshape(-1)
-        _, inverse, counts = np.unique(rows, return_inverse=True, return_counts=True)
+        # Group by a 64-bit hash of the row (one 1-D sort), then confirm every row equals its group's
+        # first; on a collision, group the rows themselves (as opaque byte strings).
+        with np.errstate(over="ignore"):
+            h = np.zeros(len(key), np.uint64)
+            for col in key.T.astype(np.uint64):
+                h = (h ^ col) * np.uint64(0x9E3779B97F4A7C15)
+                h ^= h >> np.uint64(29)
+        _, first, inverse, counts = np.unique(h, return_index=True, return_inverse=True, return_counts=True)
         inverse = inverse.reshape(-1)
+        if not (key == key[first[inverse]]).all():
+            rows = key.view(np.dtype((np.void, key.shape[1] * key.itemsize))).reshape(-1)
+            _, inverse, counts = np.unique(rows, return_inverse=True, return_counts=True)
+            inverse = inverse.reshape(-1)
         shared = counts[inverse] > 1
         if not shared.any():
             return np.zeros(0, np.int32)
@@ -465,22 +474,26 @@ class Scheduler:
         c = self.cluster
         self.last_kernel_seconds = 0.0
         index = c.pods.index
-        new_objs, keys = [], []
+        new_objs, keys, known = [], [], []
         for p in pods:
-            if isinstance(p, str):
+            if type(p) is str:
                 key = p if "/" in p else f"default/{p}"
-                if key not in index:
+                r = index.get(key, -1)
+                if r < 0:
                     raise InvalidObject("Pod", key, "", "not found")
                 keys.append(key)
+                known.append(r)
             else:
                 pi = p if isinstance(p, PodInfo) else parse_pod(p)
                 if pi.node_name:
                     raise InvalidObject("Pod", pi.key, "spec.nodeName",
                                         "already set: a pod with spec.nodeName is bound, not scheduled")
                 keys.append(pi.key)
-                if pi.key not in index:
+                r = index.get(pi.key, -1)
+                known.append(r)
+                if r < 0:
                     new_objs.append(pi.obj)
-        known = np.fromiter((index.get(k, -1) for k in keys), np.int64, len(keys))
+        known = np.asarray(known, np.int64)
         present = known >= 0
         if present.any():
             bound = np.zeros(len(keys), bool)
