@@ -3,9 +3,12 @@
 One cycle per pod, in PrioritySort order (priority descending, then arrival), with upstream's
 ``scheduleOne`` semantics: filter nodes from a rotating start index in node-tree order until
 ``numFeasibleNodesToFind`` feasible nodes are found, take a single feasible node without scoring,
-otherwise score, normalize, weight, and pick the highest total (ties uniformly at random from a
-seeded generator). Each placement is bound before the next pod is evaluated. Whole batches cross
-into C++ (``csrc/schedule.cpp``); static per-class plugin results come from
+otherwise score, normalize, weight, and pick the highest total (ties: one draw, uniform over the tied
+nodes, from a seeded generator; see kschedule.framework.reference.select_host). Each placement is
+bound before the next pod is evaluated. Whole batches cross into C++: ``csrc/dense.cpp`` (the
+position-ordered, vectorised loop) when the batch qualifies, else ``csrc/schedule.cpp`` (explain,
+GPU sharing, RequestedToCapacityRatio); both give identical results. A batch is classified per
+distinct spec parse (``Cluster.pods.spec``), not per pod; static per-class plugin results come from
 :mod:`kschedule.framework.static`.
 """
 from __future__ import annotations
@@ -484,15 +487,17 @@ class Scheduler:
                 keys.append(key)
                 known.append(r)
             else:
-                pi = p if isinstance(p, PodInfo) else parse_pod(p)
-                if pi.node_name:
-                    raise InvalidObject("Pod", pi.key, "spec.nodeName",
+                key, node_name, obj = _key_and_node(p)
+                if node_name:
+                    raise InvalidObject("Pod", key, "spec.nodeName",
                                         "already set: a pod with spec.nodeName is bound, not scheduled")
-                keys.append(pi.key)
-                r = index.get(pi.key, -1)
+                keys.append(key)
+                r = index.get(key, -1)
                 known.append(r)
                 if r < 0:
-                    new_objs.append(pi.obj)
+                    new_objs.append(obj)
+                elif obj is p and not isinstance(p, PodInfo):
+                    parse_pod(p)  # not added (the pod is already there), but a bad object still raises
         known = np.asarray(known, np.int64)
         present = known >= 0
         if present.any():
@@ -634,6 +639,20 @@ class Scheduler:
         if isinstance(pod, PodInfo):
             return pod
         return parse_pod(pod)
+
+
+def _key_and_node(p: Any) -> tuple:
+    """(key, spec.nodeName, object to add) of a Pod dict or PodInfo. Well-formed dicts are read
+    directly (the cluster parses and validates them once, in bulk, when they are added); anything
+    else goes through parse_pod, which raises the usual InvalidObject for a bad object."""
+    if type(p) is dict:
+        md, spec = p.get("metadata"), p.get("spec")
+        if type(md) is dict and type(spec) is dict:
+            name, ns, node = md.get("name"), md.get("namespace"), spec.get("nodeName")
+            if type(name) is str and name and (ns is None or type(ns) is str) and (node is None or type(node) is str):
+                return f"{ns or 'default'}/{name}", node or "", p
+    pi = p if isinstance(p, PodInfo) else parse_pod(p)
+    return pi.key, pi.node_name, pi.obj
 
 
 def _as_pending(pi: PodInfo) -> PodInfo:
