@@ -343,6 +343,52 @@ KS_VECTOR void filter_block2(int32_t len, const uint8_t* __restrict sok, const i
         ok[j] = static_cast<uint8_t>(sok[j] & (free_pods[j] >= 1) & (q0 <= f0[j]) & (q1 <= f1[j]));
 }
 
+// findNodesThatPassFilters' rotating walk over positions, a block at a time: it stops at the
+// to_find-th feasible position, and what it visited is at most two contiguous segments of positions
+// (the walk wraps once at most); offsets into the visited positions ("window order") run over the
+// segments in order.
+struct Window {
+    struct Seg { int32_t a, b; };
+    Seg segs[2];
+    int nseg = 0;
+    int64_t found = 0, processed = 0;
+    int32_t width = 0, pos = 0, M = 0;
+
+    Window(int64_t start, int32_t m) : pos(m > 0 ? static_cast<int32_t>(start % m) : 0), M(m) {}
+    bool more(int64_t to_find) const { return processed < M && found < to_find; }
+    int32_t block() const {
+        return static_cast<int32_t>(std::min<int64_t>({kBlock, static_cast<int64_t>(M - pos), M - processed}));
+    }
+    // Takes the verdicts ok[0..len) of the block at pos.
+    void take(const uint8_t* ok, int32_t len, int64_t to_find) {
+        int32_t cnt = count_ok(len, ok);
+        int32_t cut = len;
+        if (found + cnt >= to_find) {
+            int64_t need = to_find - found;
+            cut = 0;
+            while (need > 0) need -= ok[cut++];
+            cnt = static_cast<int32_t>(to_find - found);
+        }
+        if (nseg > 0 && segs[nseg - 1].b == pos)
+            segs[nseg - 1].b = pos + cut;
+        else
+            segs[nseg++] = {pos, pos + cut};
+        found += cnt;
+        processed += cut;
+        width += cut;
+        pos += cut;
+        if (pos == M) pos = 0;
+    }
+    int32_t position(int32_t w) const {
+        for (int k = 0; k < nseg; ++k) {
+            const int32_t len = segs[k].b - segs[k].a;
+            if (w < len) return segs[k].a + w;
+            w -= len;
+        }
+        return -1;
+    }
+};
+
 class DenseBatch {
 public:
     DenseBatch(const BatchInput& in, int32_t reason_base, BatchOutput& out)
@@ -387,6 +433,7 @@ private:
     void bind(int32_t p, int32_t node);
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
+    void add_normalized(const Window& win, const ClassData& cd, const uint8_t* ok, bool ok_by_position, double* S);
     void totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T);
     int64_t window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed, int32_t& host_pos,
                    SplitMix64& rng);
@@ -666,56 +713,49 @@ void DenseBatch::totals_at(int32_t n, const int32_t* P, const ClassData& cd, dou
     }
 }
 
+// NodeAffinity / TaintToleration normalization over a window's totals S (window order): each plugin's
+// maximum raw score over the feasible positions, then its normalized, weighted score added. ok is in
+// window order, or indexed by position when ok_by_position.
+void DenseBatch::add_normalized(const Window& win, const ClassData& cd, const uint8_t* ok, bool ok_by_position,
+                                double* S) {
+    for (size_t q = 0; q < cd.norm.size(); ++q) {
+        const StaticScoreMeta& meta = in_.static_scores_meta[cd.norm[q]];
+        int32_t mx = 0;
+        for (int k = 0, w = 0; k < win.nseg; w += win.segs[k].b - win.segs[k].a, ++k)
+            mx = masked_max(win.segs[k].b - win.segs[k].a, ok + (ok_by_position ? win.segs[k].a : w),
+                            cd.norm_raw_i[q].data() + win.segs[k].a, mx);
+        if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
+        for (int k = 0, w = 0; k < win.nseg; w += win.segs[k].b - win.segs[k].a, ++k)
+            normalized_add(win.segs[k].b - win.segs[k].a, cd.norm_raw[q].data() + win.segs[k].a,
+                           static_cast<double>(mx), meta.normalize == Normalize::Reverse,
+                           static_cast<double>(meta.weight), S + w);
+    }
+}
+
 int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
                            int32_t& host_pos, SplitMix64& rng) {
     const BatchInput& in = in_;
-    // findNodesThatPassFilters over the rotated order, a block of positions at a time; the verdicts
-    // are kept in window order (okw) over at most two contiguous segments of positions.
-    struct Seg { int32_t a, b; };
-    Seg segs[2];
-    int nseg = 0;
+    // The verdicts are kept in window order (okw) for the scoring below.
     uint8_t* okw = ok_.data();
-    int64_t found = 0;
-    int32_t W = 0;
-    processed = 0;
-    int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
+    Window win(start, M_);
     std::vector<const int64_t*> fr(fr_.size());
-    while (processed < M_ && found < to_find) {
-        const int32_t len = static_cast<int32_t>(
-            std::min<int64_t>({kBlock, static_cast<int64_t>(M_ - pos), static_cast<int64_t>(M_) - processed}));
+    while (win.more(to_find)) {
+        const int32_t len = win.block(), pos = win.pos, W = win.width;
         for (size_t f = 0; f < fr.size(); ++f) fr[f] = fr_[f] + pos;
         if (in.fit.filter_enabled && fr.size() == 2)
             filter_block2(len, cd.ok.data() + pos, free_pods_.data() + pos, fr[0], fq_[0], fr[1], fq_[1], okw + W);
         else
             filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in.fit.filter_enabled,
                          static_cast<int32_t>(fr.size()), fr.data(), fq_.data(), okw + W);
-        int32_t cnt = count_ok(len, okw + W);
-        int32_t cut = len;
-        if (found + cnt >= to_find) {
-            int64_t need = to_find - found;
-            cut = 0;
-            while (need > 0) need -= okw[W + cut++];
-            cnt = static_cast<int32_t>(to_find - found);
-        }
-        if (nseg > 0 && segs[nseg - 1].b == pos)
-            segs[nseg - 1].b = pos + cut;
-        else
-            segs[nseg++] = {pos, pos + cut};
-        found += cnt;
-        processed += cut;
-        W += cut;
-        pos += cut;
-        if (pos == M_) pos = 0;
+        win.take(okw + W, len, to_find);
     }
+    processed = win.processed;
+    const int64_t found = win.found;
+    const int32_t W = win.width;
+    const int nseg = win.nseg;
+    const Window::Seg* segs = win.segs;
     if (found == 0) return 0;
-    auto position = [&](int32_t w) {  // window offset -> position
-        for (int k = 0; k < nseg; ++k) {
-            const int32_t len = segs[k].b - segs[k].a;
-            if (w < len) return segs[k].a + w;
-            w -= len;
-        }
-        return -1;
-    };
+    auto position = [&](int32_t w) { return win.position(w); };
     if (found == 1) {
         // "When only one node after predicate, just use it."
         int32_t w = 0;
@@ -748,22 +788,7 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
                 }
             w += len;
         }
-        for (size_t q = 0; q < cd.norm.size(); ++q) {
-            const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[q]];
-            int32_t mxi = 0;
-            w = 0;
-            for (int k = 0; k < nseg; ++k) {
-                mxi = masked_max(segs[k].b - segs[k].a, okw + w, cd.norm_raw_i[q].data() + segs[k].a, mxi);
-                w += segs[k].b - segs[k].a;
-            }
-            if (mxi == 0) continue;  // the same normalized score on every node: the choice does not change
-            w = 0;
-            for (int k = 0; k < nseg; ++k) {
-                normalized_add(segs[k].b - segs[k].a, cd.norm_raw[q].data() + segs[k].a, static_cast<double>(mxi),
-                               meta.normalize == Normalize::Reverse, static_cast<double>(meta.weight), S + w);
-                w += segs[k].b - segs[k].a;
-            }
-        }
+        add_normalized(win, cd, okw, false, S);
         host_pos = position(select_in(W, S, rng));
         return found;
     }
@@ -790,16 +815,10 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
 int64_t DenseBatch::equiv_window(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find,
                                  int64_t& processed, int32_t& host_pos, SplitMix64& rng) {
     const BatchInput& in = in_;
-    struct Seg { int32_t a, b; };
-    Seg segs[2];
-    int nseg = 0;
-    int64_t found = 0;
-    processed = 0;
-    int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
+    Window win(start, M_);
     int32_t* stale = P_.data();
-    while (processed < M_ && found < to_find) {
-        const int32_t len = static_cast<int32_t>(
-            std::min<int64_t>({kBlock, static_cast<int64_t>(M_ - pos), static_cast<int64_t>(M_) - processed}));
+    while (win.more(to_find)) {
+        const int32_t len = win.block(), pos = win.pos;
         if (any_stale(len, ed.epoch.data() + pos, epoch_.data() + pos)) {
             // Positions a bind changed since this class last saw them: filter and score them again
             // with the vector kernels, then store.
@@ -814,23 +833,12 @@ int64_t DenseBatch::equiv_window(EquivData& ed, const ClassData& cd, int64_t sta
                 ed.epoch[j] = epoch_[j];
             }
         }
-        int32_t cnt = count_ok(len, ed.ok.data() + pos);
-        int32_t cut = len;
-        if (found + cnt >= to_find) {
-            int64_t need = to_find - found;
-            cut = 0;
-            while (need > 0) need -= ed.ok[pos + cut++];
-            cnt = static_cast<int32_t>(to_find - found);
-        }
-        if (nseg > 0 && segs[nseg - 1].b == pos)
-            segs[nseg - 1].b = pos + cut;
-        else
-            segs[nseg++] = {pos, pos + cut};
-        found += cnt;
-        processed += cut;
-        pos += cut;
-        if (pos == M_) pos = 0;
+        win.take(ed.ok.data() + pos, len, to_find);
     }
+    processed = win.processed;
+    const int64_t found = win.found;
+    const int nseg = win.nseg;
+    const Window::Seg* segs = win.segs;
     if (found == 0) return 0;
     if (found == 1) {
         for (int k = 0; k < nseg; ++k)
@@ -847,30 +855,8 @@ int64_t DenseBatch::equiv_window(EquivData& ed, const ClassData& cd, int64_t sta
         masked_copy(segs[k].b - segs[k].a, ed.ok.data() + segs[k].a, ed.val.data() + segs[k].a, S + W);
         W += segs[k].b - segs[k].a;
     }
-    for (size_t q = 0; q < cd.norm.size(); ++q) {
-        const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[q]];
-        const double* raw = cd.norm_raw[q].data();
-        int32_t mxi = 0;
-        for (int k = 0; k < nseg; ++k)
-            mxi = masked_max(segs[k].b - segs[k].a, ed.ok.data() + segs[k].a, cd.norm_raw_i[q].data() + segs[k].a, mxi);
-        const double mx = static_cast<double>(mxi);
-        if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
-        int32_t w = 0;
-        for (int k = 0; k < nseg; ++k) {
-            normalized_add(segs[k].b - segs[k].a, raw + segs[k].a, mx, meta.normalize == Normalize::Reverse,
-                           static_cast<double>(meta.weight), S + w);
-            w += segs[k].b - segs[k].a;
-        }
-    }
-    int32_t off = select_in(W, S, rng);
-    for (int k = 0; k < nseg; ++k) {
-        const int32_t len = segs[k].b - segs[k].a;
-        if (off < len) {
-            host_pos = segs[k].a + off;
-            break;
-        }
-        off -= len;
-    }
+    add_normalized(win, cd, ed.ok.data(), true, S);
+    host_pos = win.position(select_in(W, S, rng));
     return found;
 }
 
