@@ -106,18 +106,3 @@ def object_name(obj: Any, default_namespace: str = "") -> str:
         return f"{ns}/{name}" if ns else str(name)
     except Exception:  # noqa: BLE001 - only for messages about already-bad input
         return "<unnamed>"
-
-
-def short_path_labels(md: dict):
-    """metadata.labels for the parsers' short paths: the dict ({} when absent), validated unless every
-    pair was seen valid before; None when it is not a dict (the general parser reports it)."""
-    labels = md.get("labels")
-    if labels is None:
-        return {}
-    if type(labels) is not dict:
-        return None
-    for kv in labels.items():
-        if kv not in _label_cache:  # keys there are (str, str): a hit implies valid types
-            validate_labels(labels)
-            break
-    return labels

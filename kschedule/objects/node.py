@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from ..errors import FieldError, InvalidObject
-from .meta import (_DNS1123_SUBDOMAIN, expect_list, expect_mapping, expect_str, object_name, short_path_labels,
+from .meta import (_DNS1123_SUBDOMAIN, _label_cache, expect_list, expect_mapping, expect_str, object_name,
                    validate_labels, validate_object_name)
 from .quantity import milli_value, value
 from .taints import Taint, parse_taint, validate_taints
@@ -166,9 +166,16 @@ def _parse_common(obj: Any) -> Optional[NodeInfo]:
         name = md.get("name")
         if type(name) is not str or not name or len(name) > 253 or not _name_ok(name):
             return None
-        labels = short_path_labels(md)
+        labels = md.get("labels")
         if labels is None:
+            labels = {}
+        elif type(labels) is not dict:
             return None
+        else:
+            for kv in labels.items():
+                if kv not in _label_cache:  # keys there are (str, str): a hit implies valid types
+                    validate_labels(labels)
+                    break
         unsched = spec.get("unschedulable", False)
         if unsched is None:
             unsched = False

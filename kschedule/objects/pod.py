@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import FieldError
 from .meta import (_DNS1123_SUBDOMAIN, _label_cache, expect_int, expect_list, expect_mapping, expect_str, object_name,
-                   short_path_labels, validate_labels, validate_object_name)
+                   validate_labels, validate_object_name)
 from .quantity import milli_value, value
 from .requests import (DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, _pod_level, _status_entries,
                        pod_requests_and_nonzero, requests_and_nonzero_from_containers)
@@ -521,9 +521,16 @@ def _parse_common(obj: Any) -> Optional[PodInfo]:
             namespace = "default"
         elif type(namespace) is not str:
             return None
-        labels = short_path_labels(md)
+        labels = md.get("labels")
         if labels is None:
+            labels = {}
+        elif type(labels) is not dict:
             return None
+        else:
+            for kv in labels.items():
+                if kv not in _label_cache:  # keys there are (str, str): a hit implies valid types
+                    validate_labels(labels)
+                    break
         gpu = gpu_index = None
         ann = md.get("annotations")
         if ann:
