@@ -166,6 +166,7 @@ def _parse_common(obj: Any) -> Optional[NodeInfo]:
         name = md.get("name")
         if type(name) is not str or not name or len(name) > 253 or not _name_ok(name):
             return None
+        # Inlined (also in the other object kind's short path): a call per object costs ~0.1 s at 300k.
         labels = md.get("labels")
         if labels is None:
             labels = {}

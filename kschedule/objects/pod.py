@@ -521,6 +521,7 @@ def _parse_common(obj: Any) -> Optional[PodInfo]:
             namespace = "default"
         elif type(namespace) is not str:
             return None
+        # Inlined (also in the other object kind's short path): a call per object costs ~0.1 s at 300k.
         labels = md.get("labels")
         if labels is None:
             labels = {}
