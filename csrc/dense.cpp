@@ -54,8 +54,7 @@ struct ClassData {
     std::vector<uint8_t> ok;      // static filters (pre and post) pass
     std::vector<double> fixed;    // weighted raw scores of the non-normalized static plugins
     std::vector<int32_t> norm;    // normalized plugins with a non-zero raw score somewhere
-    std::vector<std::vector<double>> norm_raw;
-    std::vector<std::vector<int32_t>> norm_raw_i;
+    std::vector<std::vector<int32_t>> norm_raw;  // their raw scores per position (int32: eligible)
     // For FailedScheduling diagnoses: static filters ordered before Fit pass; the first failing static
     // filter ordered after Fit (-1 none); per reason id, the nodes failing before Fit.
     std::vector<uint8_t> pre_ok;
@@ -88,17 +87,26 @@ inline double floor_div(double x, double a, double inv) {
     return q;
 }
 
-KS_VECTOR void filter_block(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
-                            bool fit_filter, int32_t nf, const int64_t* const* __restrict fr,
-                            const int64_t* __restrict fq, uint8_t* __restrict ok) {
-    for (int32_t j = 0; j < len; ++j) ok[j] = sok[j];
+// The Fit filter (with the static verdicts sok): a free pod slot and every requested resource fits.
+// Contig: positions 0..len-1 of arrays offset to a block; otherwise the positions P[0..len).
+template <bool Contig>
+inline void filter_impl(int32_t len, const int32_t* __restrict P, const uint8_t* __restrict sok,
+                        const int64_t* __restrict free_pods, bool fit_filter, int32_t nf,
+                        const int64_t* const* __restrict fr, const int64_t* __restrict fq, uint8_t* __restrict ok) {
+    for (int32_t t = 0; t < len; ++t) ok[t] = sok[Contig ? t : P[t]];
     if (!fit_filter) return;
-    for (int32_t j = 0; j < len; ++j) ok[j] &= static_cast<uint8_t>(free_pods[j] >= 1);
+    for (int32_t t = 0; t < len; ++t) ok[t] &= static_cast<uint8_t>(free_pods[Contig ? t : P[t]] >= 1);
     for (int32_t f = 0; f < nf; ++f) {
         const int64_t* __restrict col = fr[f];
         const int64_t q = fq[f];
-        for (int32_t j = 0; j < len; ++j) ok[j] &= static_cast<uint8_t>(q <= col[j]);
+        for (int32_t t = 0; t < len; ++t) ok[t] &= static_cast<uint8_t>(q <= col[Contig ? t : P[t]]);
     }
+}
+
+KS_VECTOR void filter_block(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
+                            bool fit_filter, int32_t nf, const int64_t* const* __restrict fr,
+                            const int64_t* __restrict fq, uint8_t* __restrict ok) {
+    filter_impl<true>(len, nullptr, sok, free_pods, fit_filter, nf, fr, fq, ok);
 }
 
 // The score kernels read the feasible positions P[0..n) of the window (mostly consecutive, so the
@@ -106,23 +114,13 @@ KS_VECTOR void filter_block(int32_t len, const uint8_t* __restrict sok, const in
 
 // Upstream leastResourceScorer / mostResourceScorer for one scoring resource, weighted, accumulated
 // into num. max(a - r, 0) is the "requested > allocatable => 0" rule; min(r, a) is mostRequestedScore's.
-KS_VECTOR void least_add(int32_t n, const int32_t* __restrict P, const double* __restrict A,
-                         const double* __restrict I, const double* __restrict U, double q, double w,
-                         double* __restrict num) {
+KS_VECTOR void fit_add(int32_t n, const int32_t* __restrict P, const double* __restrict A,
+                       const double* __restrict I, const double* __restrict U, double q, double w, bool most,
+                       double* __restrict num) {
     for (int32_t t = 0; t < n; ++t) {
         const double a = A[P[t]];
         const double r = U[P[t]] + q;
-        num[t] += w * floor_div(std::max(a - r, 0.0) * 100.0, a, I[P[t]]);
-    }
-}
-
-KS_VECTOR void most_add(int32_t n, const int32_t* __restrict P, const double* __restrict A,
-                        const double* __restrict I, const double* __restrict U, double q, double w,
-                        double* __restrict num) {
-    for (int32_t t = 0; t < n; ++t) {
-        const double a = A[P[t]];
-        const double r = U[P[t]] + q;
-        num[t] += w * floor_div(std::min(r, a) * 100.0, a, I[P[t]]);
+        num[t] += w * floor_div((most ? std::min(r, a) : std::max(a - r, 0.0)) * 100.0, a, I[P[t]]);
     }
 }
 
@@ -164,21 +162,16 @@ KS_VECTOR void balanced_n_total(int32_t n, int32_t k, const double* __restrict x
     for (int32_t t = 0; t < n; ++t) tot[t] += weight * std::trunc((1 - std::sqrt(sum[t] / kd)) * 100.0);
 }
 
-KS_VECTOR void gather_add(int32_t n, const int32_t* __restrict P, const double* __restrict v,
-                          double* __restrict tot) {
-    for (int32_t t = 0; t < n; ++t) tot[t] += v[P[t]];
-}
-
 KS_VECTOR void gather(int32_t n, const int32_t* __restrict P, const double* __restrict v, double* __restrict out) {
     for (int32_t t = 0; t < n; ++t) out[t] = v[P[t]];
 }
 
 // NodeAffinity (forward) / TaintToleration (reverse) DefaultNormalizeScore over the window, weighted.
-KS_VECTOR void normalized_add(int32_t n, const double* __restrict raw, double mx, bool reverse, double w,
+KS_VECTOR void normalized_add(int32_t n, const int32_t* __restrict raw, double mx, bool reverse, double w,
                               double* __restrict tot) {
     const double inv = 1.0 / mx;
     for (int32_t t = 0; t < n; ++t) {
-        const double v = floor_div(100.0 * raw[t], mx, inv);  // 0 <= raw <= mx (eligible)
+        const double v = floor_div(100.0 * static_cast<double>(raw[t]), mx, inv);  // 0 <= raw <= mx (eligible)
         tot[t] += w * (reverse ? 100.0 - v : v);
     }
 }
@@ -260,23 +253,15 @@ KS_VECTOR int32_t masked_max(int32_t n, const uint8_t* __restrict ok, const int3
     return m;
 }
 
-// The Fit filter at positions P[0..n): static verdict, a free pod slot, every requested resource fits.
 KS_VECTOR void filter_at(int32_t n, const int32_t* __restrict P, const uint8_t* __restrict sok,
                          const int64_t* __restrict free_pods, bool fit_filter, int32_t nf,
                          const int64_t* const* __restrict fr, const int64_t* __restrict fq, uint8_t* __restrict ok) {
-    for (int32_t t = 0; t < n; ++t) ok[t] = sok[P[t]];
-    if (!fit_filter) return;
-    for (int32_t t = 0; t < n; ++t) ok[t] &= static_cast<uint8_t>(free_pods[P[t]] >= 1);
-    for (int32_t f = 0; f < nf; ++f) {
-        const int64_t* __restrict col = fr[f];
-        const int64_t q = fq[f];
-        for (int32_t t = 0; t < n; ++t) ok[t] &= static_cast<uint8_t>(q <= col[P[t]]);
-    }
+    filter_impl<false>(n, P, sok, free_pods, fit_filter, nf, fr, fq, ok);
 }
 
 // The default shape in one pass: Fit on two resources (LeastAllocated or MostAllocated) and
 // BalancedAllocation on two, plus the fixed static part; the same operations, in the same order, as
-// least_add/most_add + fit_total + fraction + balanced2_total.
+// fit_add + fit_total + fraction + balanced2_total.
 template <bool Most, bool Contig>
 inline void fused22(int32_t n, const int32_t* __restrict P, const uint8_t* __restrict ok,
                     const double* __restrict fixed, const Active* fa,
@@ -426,7 +411,8 @@ private:
     size_t cap_ = 0;
     std::vector<uint8_t> ok_;
     std::vector<int32_t> P_;
-    std::vector<double> tot_, num_, mean_, sum_, xs_, nraw_, wscratch_;
+    std::vector<double> tot_, num_, mean_, sum_, xs_, wscratch_;
+    std::vector<int32_t> nraw_;
 
     void setup();
     ClassData& class_data(int32_t s);
@@ -616,14 +602,9 @@ ClassData& DenseBatch::class_data(int32_t s) {
             continue;
         }
         cd.norm.push_back(k);
-        std::vector<double> raw(M_);
-        std::vector<int32_t> raw_i(M_);
-        for (int32_t j = 0; j < M_; ++j) {
-            raw[j] = static_cast<double>(sc[in.order[j]]);
-            raw_i[j] = static_cast<int32_t>(sc[in.order[j]]);
-        }
+        std::vector<int32_t> raw(M_);
+        for (int32_t j = 0; j < M_; ++j) raw[j] = static_cast<int32_t>(sc[in.order[j]]);
         cd.norm_raw.push_back(std::move(raw));
-        cd.norm_raw_i.push_back(std::move(raw_i));
     }
     return cd;
 }
@@ -687,7 +668,7 @@ void DenseBatch::totals_at(int32_t n, const int32_t* P, const ClassData& cd, dou
     if (want_fit_) {
         std::fill(num_.begin(), num_.begin() + n, 0.0);
         const bool most = in.fit.strategy == FitStrategy::MostAllocated;
-        for (const Active& a : fact_) (most ? most_add : least_add)(n, P, a.alloc, a.inv, a.used, a.q, a.w, num_.data());
+        for (const Active& a : fact_) fit_add(n, P, a.alloc, a.inv, a.used, a.q, a.w, most, num_.data());
         if (wsum_ != 0) fit_total(n, num_.data(), wsum_, wf_, T);
     }
     if (want_bal_ && bact_.size() >= 2) {
@@ -723,7 +704,7 @@ void DenseBatch::add_normalized(const Window& win, const ClassData& cd, const ui
         int32_t mx = 0;
         for (int k = 0, w = 0; k < win.nseg; w += win.segs[k].b - win.segs[k].a, ++k)
             mx = masked_max(win.segs[k].b - win.segs[k].a, ok + (ok_by_position ? win.segs[k].a : w),
-                            cd.norm_raw_i[q].data() + win.segs[k].a, mx);
+                            cd.norm_raw[q].data() + win.segs[k].a, mx);
         if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
         for (int k = 0, w = 0; k < win.nseg; w += win.segs[k].b - win.segs[k].a, ++k)
             normalized_add(win.segs[k].b - win.segs[k].a, cd.norm_raw[q].data() + win.segs[k].a,
@@ -803,10 +784,15 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
     totals_at(F, P_.data(), cd, T);
     for (size_t k = 0; k < cd.norm.size(); ++k) {
         const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[k]];
-        gather(F, P_.data(), cd.norm_raw[k].data(), nraw_.data());
-        const double mx = std::max(0.0, max_of(F, nraw_.data()));
-        if (mx == 0) continue;
-        normalized_add(F, nraw_.data(), mx, meta.normalize == Normalize::Reverse, static_cast<double>(meta.weight), T);
+        const int32_t* raw = cd.norm_raw[k].data();
+        int32_t mx = 0;
+        for (int32_t t = 0; t < F; ++t) {
+            nraw_[t] = raw[P_[t]];
+            mx = std::max(mx, nraw_[t]);
+        }
+        if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
+        normalized_add(F, nraw_.data(), static_cast<double>(mx), meta.normalize == Normalize::Reverse,
+                       static_cast<double>(meta.weight), T);
     }
     host_pos = P_[select_in(F, T, rng)];
     return found;
@@ -921,7 +907,7 @@ void DenseBatch::run() {
     num_.assign(cap_, 0.0);
     mean_.assign(cap_, 0.0);
     sum_.assign(cap_, 0.0);
-    nraw_.assign(cap_, 0.0);
+    nraw_.assign(cap_, 0);
     xs_.assign(std::max<size_t>(bal_cols_.size(), 1) * cap_, 0.0);
     wscratch_.assign(cap_, 0.0);
     any_irregular_ = false;
