@@ -611,13 +611,8 @@ ClassData& DenseBatch::class_data(int32_t s) {
 
 void DenseBatch::bind(int32_t p, int32_t host) {
     const BatchInput& in = in_;
-    NodeColumns nc = in.nodes;
+    add_pod_to_node(in, p, host);
     const int64_t* req = in.pod_requests.row(p);
-    for (int32_t r = 0; r < R_; ++r)
-        if (r != RES_PODS) nc.requested.at(r, host) += req[r];
-    nc.requested.at(RES_PODS, host) += 1;
-    nc.nonzero.at(0, host) += in.pod_nonzero.at(p, 0);
-    nc.nonzero.at(1, host) += in.pod_nonzero.at(p, 1);
     const int32_t j = pos_of_[host];
     for (size_t f = 0; f < slot_row_.size(); ++f) free_[f][j] -= req[slot_row_[f]];
     free_pods_[j] -= 1;

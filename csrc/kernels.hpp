@@ -166,6 +166,17 @@ inline size_t select_host(const T* totals, size_t n, SplitMix64& rng) {
     return 0;
 }
 
+// Binds pod p to node `host` in the node columns: requested resources, pod count, non-zero requests.
+inline void add_pod_to_node(const BatchInput& in, int32_t p, int32_t host) {
+    const NodeColumns& nc = in.nodes;
+    const int64_t* req = in.pod_requests.row(p);
+    for (int32_t r = 0; r < nc.num_resources; ++r)
+        if (r != RES_PODS) nc.requested.at(r, host) += req[r];
+    nc.requested.at(RES_PODS, host) += 1;
+    nc.nonzero.at(0, host) += in.pod_nonzero.at(p, 0);
+    nc.nonzero.at(1, host) += in.pod_nonzero.at(p, 1);
+}
+
 // Counts the reasons of every node in the order for a pod that fits nowhere (failure triples into out).
 void diagnose(const BatchInput& in, const PodPlan& plan, int32_t p, int32_t reason_base, bool gpu_filter,
               const gpu::Nodes& gn, const gpu::Shape& gfilter, BatchOutput& out);

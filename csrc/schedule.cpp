@@ -343,13 +343,8 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
         }
         out.chosen[p] = host;
         if (!in.dry_run) {
-            NodeColumns nc = in.nodes;
+            add_pod_to_node(in, p, host);
             const int64_t* req = in.pod_requests.row(p);
-            for (int32_t r = 0; r < R; ++r)
-                if (r != RES_PODS) nc.requested.at(r, host) += req[r];
-            nc.requested.at(RES_PODS, host) += 1;
-            nc.nonzero.at(0, host) += in.pod_nonzero.at(p, 0);
-            nc.nonzero.at(1, host) += in.pod_nonzero.at(p, 1);
             if (gpu_on) {
                 g_cpu_free[host] -= req[RES_CPU];
                 if (gshape.num_gpu > 0) {

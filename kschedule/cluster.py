@@ -104,6 +104,19 @@ class _Table:
             setattr(self, "_" + name, _grow(getattr(self, "_" + name), axis, new_cap, fill))
         self.cap = new_cap
 
+    def _append_rows(self, k: int) -> int:
+        """Add k rows at the end, every column at its fill value; returns the first new row."""
+        start = self.n
+        self._ensure(start + k)
+        self.n += k
+        for name, (axis, fill) in self._columns.items():
+            a = getattr(self, "_" + name)
+            if axis == 0:
+                a[start:start + k] = fill
+            else:
+                a[..., start:start + k] = fill
+        return start
+
     def _move_row(self, src: int, dst: int) -> None:
         for name, (axis, _) in self._columns.items():
             a = getattr(self, "_" + name)
@@ -486,16 +499,8 @@ class Cluster:
         if not infos:
             return
         t = self.nodes
-        start = t.n
         k = len(infos)
-        t._ensure(start + k)
-        t.n += k
-        for name, (axis, fill) in t._columns.items():
-            a = getattr(t, "_" + name)
-            if axis == 0:
-                a[start:start + k] = fill
-            else:
-                a[..., start:start + k] = fill
+        start = t._append_rows(k)
         res_ids = self.resources.ids
         label_pairs = self._label_pairs
         images = self.images
@@ -631,16 +636,8 @@ class Cluster:
         if keys is None:
             keys = cols.keys()
         t = self.pods
-        start = t.n
         m = len(cols)
-        t._ensure(start + m)
-        t.n += m
-        for name, (axis, fill) in t._columns.items():
-            a = getattr(t, "_" + name)
-            if axis == 0:
-                a[start:start + m] = fill
-            else:
-                a[..., start:start + m] = fill
+        start = t._append_rows(m)
         # Everything works on distinct values (resource names, specs, label sets, namespaces,
         # owners) and numpy. Interning visits the distinct values in first-seen order, so ids come
         # out as a pod-by-pod loop gives them.

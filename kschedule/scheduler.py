@@ -54,9 +54,8 @@ class Explanation:
 
 
 # Positions in a spec parse tuple.
-_SCHEDULER_NAME, _REQUIRED_AFFINITY, _HOST_PORTS, _NEEDS_PLUGINS = (
-    _INFO_FIELDS.index(f) for f in ("scheduler_name", "required_affinity", "host_ports", "needs_plugins"))
-_BATCH, _OTHER = 1, 0
+_SCHEDULER_NAME, _HOST_PORTS = (_INFO_FIELDS.index(f) for f in ("scheduler_name", "host_ports"))
+_MESSAGE, _ALONE, _BATCH = 0, 1, 2
 
 
 @dataclass
@@ -515,16 +514,15 @@ class Scheduler:
         rows_arr = np.asarray(rows, np.int64)
         order = np.argsort(-c.pods._priority[rows_arr], kind="stable") if rows else np.zeros(0, np.int64)
         results: list = [None] * len(rows)
-        # What each pod needs, decided once per distinct spec parse (pods of one template share it).
-        kind, prof_of = self._spec_kinds(rows_arr)
-        if kind is not None and len(order) and (kind == _BATCH).all() and len({id(pr) for pr in prof_of}) == 1:
+        # What each pod needs is decided once per distinct spec parse (pods of one template share it).
+        kind, profile_of, message_of, porder_of, spec_of = self._spec_decisions(rows_arr)
+        if len(order) and (kind == _BATCH).all() and len({id(pr) for pr in profile_of}) == 1:
             # The common case: every pod joins one batch of one profile, in queue order.
-            self._schedule_run(prof_of[0], order.tolist(), results, rows)
+            self._schedule_run(profile_of[0], order.tolist(), results, rows)
             return results
         run: list = []
         run_profile = None
-        infos = c.pods.infos
-        by_name = self.profiles.by_name
+        keys = c.pods.keys
 
         def flush():
             nonlocal run, run_profile
@@ -533,64 +531,58 @@ class Scheduler:
             run, run_profile = [], None
 
         for j in order.tolist():
-            pi = infos[rows[j]]
-            profile = by_name.get(pi.scheduler_name)
-            if profile is None:
+            u = spec_of[j]
+            k = kind[u]
+            if k == _MESSAGE:
                 flush()
-                results[j] = Placement(pi.key, None, f'no profile for schedulerName "{pi.scheduler_name}"')
-                continue
-            msg = self._unsupported(pi, profile)
-            if msg:
+                results[j] = Placement(keys[rows[j]], None, message_of[u])
+            elif k == _ALONE:
                 flush()
-                results[j] = Placement(pi.key, None, msg)
-                continue
-            if profile is not run_profile:
-                flush()
-                run_profile = profile
-            reject, porder = self._prefilter(pi, profile) if pi.required_affinity is not None else (None, None)
-            if reject is not None:
-                flush()
-                results[j] = Placement(pi.key, None, self._prefilter_message(reject))
-                continue
-            if porder is not None or self._evaluator(profile).needs_singleton(pi):
-                flush()
-                self._schedule_run(profile, [j], results, rows, porder)
-                continue
-            run.append(j)
+                self._schedule_run(profile_of[u], [j], results, rows, porder_of[u])
+            else:
+                if profile_of[u] is not run_profile:
+                    flush()
+                    run_profile = profile_of[u]
+                run.append(j)
         flush()
         return results
 
-    def _spec_kinds(self, rows: np.ndarray) -> tuple:
-        """Per pod (rows): _BATCH when it can join a batch of its profile as it is (profile found,
-        no unimplemented plugin it needs, no PreFilter rejection or node subset, no pod-by-pod
-        evaluation), else _OTHER; and the profile of each _BATCH pod's spec (a list over distinct specs
-        mapped to pods). (None, None) when some row has no spec id."""
+    def _spec_decisions(self, rows: np.ndarray) -> tuple:
+        """What the pods at ``rows`` need, decided per distinct spec parse: (kind per distinct spec --
+        _BATCH joins a batch of its profile, _ALONE is evaluated in a batch of its own (a
+        PreFilterResult node subset, or static results that depend on bound pods), _MESSAGE gets a
+        message without a cycle (no profile, an unimplemented plugin it needs, rejected at PreFilter);
+        profile, message, node subset per distinct spec; the distinct spec of each pod)."""
         c = self.cluster
-        spec = c.pods._spec[rows]
-        if len(spec) == 0 or spec.min() < 0:
-            return None, None
-        uniq, first, inv = np.unique(spec, return_index=True, return_inverse=True)
+        uniq, first, inv = np.unique(c.pods._spec[rows], return_index=True, return_inverse=True)
         specs = c.pods.infos.specs
         by_name = self.profiles.by_name
         kinds = np.empty(len(uniq), np.int8)
-        profs = []
+        profiles, messages_, porders = [], [], []
         for u, (sid, f) in enumerate(zip(uniq.tolist(), first.tolist())):
             sp = specs[sid]
             profile = by_name.get(sp[_SCHEDULER_NAME])
-            ok = profile is not None and not (sp[_HOST_PORTS] and "NodePorts" in profile.filters)
-            if ok:
-                ev = self._evaluator(profile)
-                ok = not ev._has_python_plugins
-            if ok and sp[_NEEDS_PLUGINS]:
-                ok = not any(pl in profile.plugins and pl in profile.unimplemented for pl in sp[_NEEDS_PLUGINS])
-            if ok and sp[_REQUIRED_AFFINITY] is not None:
-                reject, porder = self._prefilter(c.pods.infos[int(rows[f])], profile)
-                ok = reject is None and porder is None
-            kinds[u] = _BATCH if ok else _OTHER
-            profs.append(profile)
+            msg = porder = None
+            k = _BATCH
+            if profile is None:
+                k, msg = _MESSAGE, f'no profile for schedulerName "{sp[_SCHEDULER_NAME]}"'
+            else:
+                pi = c.pods.infos[int(rows[f])]
+                msg = self._unsupported(pi, profile)
+                if msg:
+                    k = _MESSAGE
+                else:
+                    reject, porder = self._prefilter(pi, profile) if pi.required_affinity is not None else (None, None)
+                    if reject is not None:
+                        k, msg = _MESSAGE, self._prefilter_message(reject)
+                    elif porder is not None or self._evaluator(profile).needs_singleton(pi):
+                        k = _ALONE
+            kinds[u] = k
+            profiles.append(profile)
+            messages_.append(msg)
+            porders.append(porder)
         inv = inv.reshape(-1)
-        prof_of = [profs[u] for u in dict.fromkeys(inv[kinds[inv] == _BATCH].tolist())]
-        return kinds[inv], prof_of
+        return kinds, profiles, messages_, porders, inv.tolist()
 
     def _schedule_run(self, profile: Profile, idx: list, results: list, rows: list,
                       order: Optional[np.ndarray] = None) -> None:
