@@ -37,6 +37,9 @@ namespace {
 using namespace detail;
 
 constexpr int32_t kBlock = 256;
+constexpr int32_t kSum = 64;        // positions per block summary of an equivalence class (one dirty mask)
+static_assert(kSum == 64, "a block's dirty positions are the bits of one uint64_t");
+constexpr int32_t kMaxGroups = 8;   // distinct normalized raw-score tuples a class may have for summaries
 constexpr double kLimit = 70368744177664.0;  // 2^46: 101 * kLimit < 2^53
 
 // A dense score column of NodeResourcesFit or BalancedAllocation: one scoring resource.
@@ -60,15 +63,28 @@ struct ClassData {
     std::vector<uint8_t> pre_ok;
     std::vector<int32_t> post_id;
     std::vector<std::pair<int32_t, int64_t>> pre_hist;
+    // Positions grouped by their tuple of normalized raw scores (built for equivalence classes): within
+    // a group the normalized part of the total is the same for every position of any window, so the
+    // best positions of a window are the best of each group. ngroups: -1 not built, 0 too many groups,
+    // else the count; grp per position (empty when one group; a double, so the group maxima vectorise
+    // like the others); graw[g * norm.size() + q].
+    int32_t ngroups = -1;
+    std::vector<double> grp;
+    std::vector<int32_t> graw;
 };
 
 // Equivalence-class cache: per position the filter verdict (static filters and Fit) and the weighted
 // total of every score that does not depend on the window (Fit, BalancedAllocation, non-normalized
-// static plugins), valid while the position's epoch (bumped by every bind onto it) is unchanged.
+// static plugins; -inf where infeasible); per block of kSum positions a summary: feasible positions,
+// and per group the largest total and how many positions have it. A block's positions that binds
+// changed since the class last read it are the set bits of its dirty mask (DenseBatch::dirty_).
 struct EquivData {
-    std::vector<uint32_t> epoch;
+    int32_t slot = -1;          // column in dirty_; -1 not yet used, -2 none left (the class scans)
     std::vector<uint8_t> ok;
     std::vector<double> val;
+    std::vector<int32_t> bfeas;
+    std::vector<double> bmax;   // [block * groups + g], -inf: no feasible position of the group
+    std::vector<int32_t> bcnt;
 };
 
 struct Active {
@@ -177,18 +193,60 @@ KS_VECTOR void normalized_add(int32_t n, const int32_t* __restrict raw, double m
 }
 
 // selectHost over the window's totals (kernels.hpp select_host, vectorised): the maximum, the number
-// of tied maxima, then the r-th of them for one draw r.
+// of tied maxima, then the r-th of them for one draw r. The maxima are written with vector types:
+// compilers do not vectorise a floating-point max reduction themselves (it would reorder -0 and NaN
+// cases, which cannot occur here: totals are integers or -inf).
+typedef double v8d __attribute__((vector_size(64)));
+// The helpers below are inlined into each clone; a v8d never crosses a call boundary.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+__attribute__((always_inline)) inline v8d load8(const double* p) {
+    v8d x;
+    std::memcpy(&x, p, sizeof x);
+    return x;
+}
+
+__attribute__((always_inline)) inline double hmax(v8d a) {
+    double m = a[0];
+    for (int k = 1; k < 8; ++k) m = std::max(m, a[k]);
+    return m;
+}
+
 KS_VECTOR double max_of(int32_t n, const double* __restrict v) {
-    double m0 = v[0], m1 = v[0], m2 = v[0], m3 = v[0];
+    const double ninf = -std::numeric_limits<double>::infinity();
+    v8d acc = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
     int32_t t = 0;
-    for (; t + 4 <= n; t += 4) {
-        m0 = std::max(m0, v[t]);
-        m1 = std::max(m1, v[t + 1]);
-        m2 = std::max(m2, v[t + 2]);
-        m3 = std::max(m3, v[t + 3]);
+    for (; t + 8 <= n; t += 8) {
+        const v8d x = load8(v + t);
+        acc = x > acc ? x : acc;
     }
-    for (; t < n; ++t) m0 = std::max(m0, v[t]);
-    return std::max(std::max(m0, m1), std::max(m2, m3));
+    double m = hmax(acc);
+    for (; t < n; ++t) m = std::max(m, v[t]);
+    return m;
+}
+
+// The same over the positions of group g (grp per position).
+KS_VECTOR double max_of_group(int32_t n, const double* __restrict v, const double* __restrict grp, double g) {
+    const double ninf = -std::numeric_limits<double>::infinity();
+    const v8d none = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
+    const v8d gv = {g, g, g, g, g, g, g, g};
+    v8d acc = none;
+    int32_t t = 0;
+    for (; t + 8 <= n; t += 8) {
+        const v8d x = load8(grp + t) == gv ? load8(v + t) : none;
+        acc = x > acc ? x : acc;
+    }
+    double m = hmax(acc);
+    for (; t < n; ++t)
+        if (grp[t] == g) m = std::max(m, v[t]);
+    return m;
+}
+
+KS_VECTOR int32_t count_eq_group(int32_t n, const double* __restrict v, const double* __restrict grp, double g,
+                                 double x) {
+    int32_t c = 0;
+    for (int32_t t = 0; t < n; ++t) c += (v[t] == x) & (grp[t] == g);
+    return c;
 }
 
 KS_VECTOR int32_t count_eq(int32_t n, const double* __restrict v, double x) {
@@ -212,39 +270,10 @@ int32_t select_in(int32_t n, const double* v, SplitMix64& rng) {
     return 0;
 }
 
-KS_VECTOR bool any_stale(int32_t n, const uint32_t* __restrict a, const uint32_t* __restrict b) {
-    uint32_t d = 0;
-    for (int32_t j = 0; j < n; ++j) d |= a[j] ^ b[j];
-    return d != 0;
-}
-
-// Positions whose epochs differ (few), found 16 at a time.
-KS_VECTOR int32_t stale_positions(int32_t n, const uint32_t* __restrict a, const uint32_t* __restrict b, int32_t base,
-                                  int32_t* __restrict out) {
-    int32_t ns = 0, j = 0;
-    for (; j + 16 <= n; j += 16) {
-        uint32_t d = 0;
-        for (int32_t k = 0; k < 16; ++k) d |= a[j + k] ^ b[j + k];
-        if (d == 0) continue;
-        for (int32_t k = 0; k < 16; ++k)
-            if (a[j + k] != b[j + k]) out[ns++] = base + j + k;
-    }
-    for (; j < n; ++j)
-        if (a[j] != b[j]) out[ns++] = base + j;
-    return ns;
-}
-
 KS_VECTOR int32_t count_ok(int32_t n, const uint8_t* __restrict ok) {
     int32_t c = 0;
     for (int32_t j = 0; j < n; ++j) c += ok[j];
     return c;
-}
-
-// Window totals over a contiguous range: the cached total where the node is feasible, -inf elsewhere
-// (so infeasible positions never win and stay -inf under the additions below).
-KS_VECTOR void masked_copy(int32_t n, const uint8_t* __restrict ok, const double* __restrict v, double* __restrict out) {
-    const double ninf = -std::numeric_limits<double>::infinity();
-    for (int32_t j = 0; j < n; ++j) out[j] = ok[j] ? v[j] : ninf;
 }
 
 // Integer copies of the raw scores, so the maximum is a vectorised integer reduction.
@@ -374,6 +403,12 @@ struct Window {
     }
 };
 
+// A part of an equivalence-class window: positions [a, b); whole: one entire summarized block.
+struct Piece {
+    int32_t a, b;
+    bool whole;
+};
+
 class DenseBatch {
 public:
     DenseBatch(const BatchInput& in, int32_t reason_base, BatchOutput& out)
@@ -397,7 +432,11 @@ private:
     std::vector<int32_t> pos_of_;
     std::vector<ClassData> classes_;
     std::vector<EquivData> equiv_;
-    std::vector<uint32_t> epoch_;
+    // Per block of kSum positions and equivalence-class slot, the positions binds changed since the
+    // class last read the block (bit k: position block * kSum + k); [block * slots_ + slot].
+    std::vector<uint64_t> dirty_;
+    int32_t slots_ = 0, slots_used_ = 0;
+    std::vector<Piece> pieces_;
 
     // The pod being scheduled.
     PodPlan plan_;
@@ -419,11 +458,14 @@ private:
     void bind(int32_t p, int32_t node);
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
-    void add_normalized(const Window& win, const ClassData& cd, const uint8_t* ok, bool ok_by_position, double* S);
+    void add_normalized(const Window& win, const ClassData& cd, const uint8_t* ok, double* S);
     void totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T);
     int64_t window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed, int32_t& host_pos,
                    SplitMix64& rng);
-    int64_t equiv_window(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
+    bool grouped(ClassData& cd);
+    void activate(EquivData& ed, const ClassData& cd);
+    void refresh_block(EquivData& ed, const ClassData& cd, int32_t b);
+    int64_t equiv_blocks(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
                          int32_t& host_pos, SplitMix64& rng);
 };
 
@@ -550,7 +592,9 @@ void DenseBatch::setup() {
     classes_.resize(in.num_static);
     if (in.pod_equiv) {
         equiv_.resize(in.num_equiv);
-        epoch_.assign(M_, 1);
+        // Caches for at most ~2^25 (class, position) pairs: about 300 MiB of verdicts and totals.
+        slots_ = static_cast<int32_t>(std::min<int64_t>(in.num_equiv, std::max<int64_t>(1, (int64_t{1} << 25) / std::max(M_, 1))));
+        dirty_.assign(static_cast<size_t>((M_ + kSum - 1) / kSum) * slots_, 0);
     }
 }
 
@@ -619,7 +663,11 @@ void DenseBatch::bind(int32_t p, int32_t host) {
     for (Column& c : fit_cols_)
         c.used[j] += static_cast<double>(c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row]);
     for (Column& c : bal_cols_) c.used[j] += static_cast<double>(req[c.row]);
-    if (!epoch_.empty()) ++epoch_[j];
+    if (slots_used_ > 0) {
+        uint64_t* row = dirty_.data() + static_cast<size_t>(j / kSum) * slots_;
+        const uint64_t bit = uint64_t{1} << (j % kSum);
+        for (int32_t c = 0; c < slots_used_; ++c) row[c] |= bit;
+    }
 }
 
 void DenseBatch::prepare_pod(int32_t p) {
@@ -691,14 +739,13 @@ void DenseBatch::totals_at(int32_t n, const int32_t* P, const ClassData& cd, dou
 
 // NodeAffinity / TaintToleration normalization over a window's totals S (window order): each plugin's
 // maximum raw score over the feasible positions, then its normalized, weighted score added. ok is in
-// window order, or indexed by position when ok_by_position.
-void DenseBatch::add_normalized(const Window& win, const ClassData& cd, const uint8_t* ok, bool ok_by_position,
-                                double* S) {
+// window order.
+void DenseBatch::add_normalized(const Window& win, const ClassData& cd, const uint8_t* ok, double* S) {
     for (size_t q = 0; q < cd.norm.size(); ++q) {
         const StaticScoreMeta& meta = in_.static_scores_meta[cd.norm[q]];
         int32_t mx = 0;
         for (int k = 0, w = 0; k < win.nseg; w += win.segs[k].b - win.segs[k].a, ++k)
-            mx = masked_max(win.segs[k].b - win.segs[k].a, ok + (ok_by_position ? win.segs[k].a : w),
+            mx = masked_max(win.segs[k].b - win.segs[k].a, ok + w,
                             cd.norm_raw[q].data() + win.segs[k].a, mx);
         if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
         for (int k = 0, w = 0; k < win.nseg; w += win.segs[k].b - win.segs[k].a, ++k)
@@ -764,7 +811,7 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
                 }
             w += len;
         }
-        add_normalized(win, cd, okw, false, S);
+        add_normalized(win, cd, okw, S);
         host_pos = position(select_in(W, S, rng));
         return found;
     }
@@ -793,51 +840,219 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
     return found;
 }
 
-int64_t DenseBatch::equiv_window(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find,
-                                 int64_t& processed, int32_t& host_pos, SplitMix64& rng) {
-    const BatchInput& in = in_;
-    Window win(start, M_);
-    int32_t* stale = P_.data();
-    while (win.more(to_find)) {
-        const int32_t len = win.block(), pos = win.pos;
-        if (any_stale(len, ed.epoch.data() + pos, epoch_.data() + pos)) {
-            // Positions a bind changed since this class last saw them: filter and score them again
-            // with the vector kernels, then store.
-            const int32_t ns = stale_positions(len, ed.epoch.data() + pos, epoch_.data() + pos, pos, stale);
-            filter_at(ns, stale, cd.ok.data(), free_pods_.data(), in.fit.filter_enabled,
-                      static_cast<int32_t>(fr_.size()), fr_.data(), fq_.data(), ok_.data());
-            totals_at(ns, stale, cd, tot_.data());
-            for (int32_t t = 0; t < ns; ++t) {
-                const int32_t j = stale[t];
-                ed.ok[j] = ok_[t];
-                ed.val[j] = tot_[t];
-                ed.epoch[j] = epoch_[j];
-            }
-        }
-        win.take(ed.ok.data() + pos, len, to_find);
+// Groups of a class's positions by their tuple of normalized raw scores (ClassData::grp); false when
+// there are more than kMaxGroups (such a class scans its windows instead).
+bool DenseBatch::grouped(ClassData& cd) {
+    if (cd.ngroups >= 0) return cd.ngroups > 0;
+    const size_t Q = cd.norm.size();
+    if (Q == 0) {
+        cd.ngroups = 1;
+        return true;
     }
-    processed = win.processed;
-    const int64_t found = win.found;
-    const int nseg = win.nseg;
-    const Window::Seg* segs = win.segs;
+    cd.grp.assign(M_, 0);
+    std::vector<int32_t> key(Q);
+    int32_t G = 0;
+    for (int32_t j = 0; j < M_; ++j) {
+        for (size_t q = 0; q < Q; ++q) key[q] = cd.norm_raw[q][j];
+        int32_t g = 0;
+        while (g < G && !std::equal(key.begin(), key.end(), cd.graw.begin() + static_cast<size_t>(g) * Q)) ++g;
+        if (g == G) {
+            if (G == kMaxGroups) {
+                cd.ngroups = 0;
+                cd.grp.clear();
+                cd.graw.clear();
+                return false;
+            }
+            cd.graw.insert(cd.graw.end(), key.begin(), key.end());
+            ++G;
+        }
+        cd.grp[j] = g;
+    }
+    cd.ngroups = G;
+    return true;
+}
+
+// Gives an equivalence class its caches, every position dirty; or none (slot -2) when all slots are taken.
+void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
+    if (slots_used_ == slots_) {
+        ed.slot = -2;
+        return;
+    }
+    ed.slot = slots_used_++;
+    const int32_t nb = (M_ + kSum - 1) / kSum;
+    ed.ok.assign(M_, 0);
+    ed.val.assign(M_, 0.0);
+    ed.bfeas.assign(nb, 0);
+    ed.bmax.assign(static_cast<size_t>(nb) * cd.ngroups, 0.0);
+    ed.bcnt.assign(static_cast<size_t>(nb) * cd.ngroups, 0);
+    for (int32_t b = 0; b < nb; ++b) {
+        const int32_t len = std::min(kSum, M_ - b * kSum);
+        dirty_[static_cast<size_t>(b) * slots_ + ed.slot] = len == kSum ? ~uint64_t{0} : (uint64_t{1} << len) - 1;
+    }
+}
+
+// Brings block b of an equivalence class up to date: the positions a bind changed since the class last
+// read them are filtered and scored again, then the block's summary is made again.
+void DenseBatch::refresh_block(EquivData& ed, const ClassData& cd, int32_t b) {
+    uint64_t& mask = dirty_[static_cast<size_t>(b) * slots_ + ed.slot];
+    if (mask == 0) return;
+    const BatchInput& in = in_;
+    const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
+    int32_t* stale = P_.data();
+    int32_t ns = 0;
+    for (uint64_t m = mask; m; m &= m - 1) stale[ns++] = a + __builtin_ctzll(m);
+    mask = 0;
+    filter_at(ns, stale, cd.ok.data(), free_pods_.data(), in.fit.filter_enabled, static_cast<int32_t>(fr_.size()),
+              fr_.data(), fq_.data(), ok_.data());
+    totals_at(ns, stale, cd, tot_.data());
+    const double ninf = -std::numeric_limits<double>::infinity();
+    for (int32_t t = 0; t < ns; ++t) {
+        const int32_t j = stale[t];
+        ed.ok[j] = ok_[t];
+        ed.val[j] = ok_[t] ? tot_[t] : ninf;
+    }
+    const int32_t G = cd.ngroups;
+    const double* v = ed.val.data() + a;
+    ed.bfeas[b] = count_ok(len, ed.ok.data() + a);
+    for (int32_t g = 0; g < G; ++g) {
+        const size_t k = static_cast<size_t>(b) * G + g;
+        if (G == 1) {
+            ed.bmax[k] = max_of(len, v);
+            ed.bcnt[k] = ed.bmax[k] == ninf ? 0 : count_eq(len, v, ed.bmax[k]);
+        } else {
+            const double* grp = cd.grp.data() + a;
+            ed.bmax[k] = max_of_group(len, v, grp, g);
+            ed.bcnt[k] = ed.bmax[k] == ninf ? 0 : count_eq_group(len, v, grp, g, ed.bmax[k]);
+        }
+    }
+}
+
+// The window of a replica from block summaries: the same walk, verdicts, totals and draw as `window`,
+// with whole blocks of kSum positions taken from their summaries (feasible count; per group the best
+// total and its ties) and only the blocks at the window's ends read position by position.
+//
+// Why this is exact: within a group every position gets the same normalized addend, and adding it is
+// exact and monotone (integers below 2^53), so the group's best positions in the window are the ones
+// whose cached total equals the group's maximum, and their window total is that maximum plus the
+// addend. The tied maxima of the window are then the tied best positions of the groups that reach the
+// overall best, and the r-th of them in window order is found block by block from the tie counts.
+int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find,
+                                 int64_t& processed_out, int32_t& host_pos, SplitMix64& rng) {
+    std::vector<Piece>& pieces = pieces_;
+    pieces.clear();
+    int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
+    int64_t processed = 0, found = 0;
+    while (processed < M_ && found < to_find) {
+        const int32_t b = pos / kSum, be = std::min((b + 1) * kSum, M_);
+        const int32_t end = static_cast<int32_t>(std::min<int64_t>(be, pos + (M_ - processed)));
+        refresh_block(ed, cd, b);
+        const int32_t len = end - pos;
+        const bool whole = pos == b * kSum && end == be;
+        const int32_t cnt = whole ? ed.bfeas[b] : count_ok(len, ed.ok.data() + pos);
+        if (found + cnt >= to_find) {
+            int64_t need = to_find - found;
+            int32_t cut = 0;
+            while (need > 0) need -= ed.ok[pos + cut++];
+            pieces.push_back({pos, pos + cut, whole && cut == len});
+            found = to_find;
+            processed += cut;
+            break;
+        }
+        pieces.push_back({pos, end, whole});
+        found += cnt;
+        processed += len;
+        pos = end == M_ ? 0 : end;
+    }
+    processed_out = processed;
     if (found == 0) return 0;
+    const uint8_t* ok = ed.ok.data();
     if (found == 1) {
-        for (int k = 0; k < nseg; ++k)
-            for (int32_t j = segs[k].a; j < segs[k].b; ++j)
-                if (ed.ok[j]) {
+        // "When only one node after predicate, just use it."
+        for (const Piece& pc : pieces)
+            for (int32_t j = pc.a; j < pc.b; ++j)
+                if (ok[j]) {
                     host_pos = j;
                     return 1;
                 }
     }
-    // Window totals in window order; normalized static plugins need the window's maximum raw score.
-    double* S = wscratch_.data();
-    int32_t W = 0;
-    for (int k = 0; k < nseg; ++k) {
-        masked_copy(segs[k].b - segs[k].a, ed.ok.data() + segs[k].a, ed.val.data() + segs[k].a, S + W);
-        W += segs[k].b - segs[k].a;
+    const double ninf = -std::numeric_limits<double>::infinity();
+    const int32_t G = cd.ngroups;
+    const double* grp = cd.grp.empty() ? nullptr : cd.grp.data();
+    double gmax[kMaxGroups];
+    int64_t gcnt[kMaxGroups];
+    for (int32_t g = 0; g < G; ++g) {
+        gmax[g] = ninf;
+        gcnt[g] = 0;
     }
-    add_normalized(win, cd, ed.ok.data(), true, S);
-    host_pos = win.position(select_in(W, S, rng));
+    auto merge = [&](int32_t g, double m, int64_t c) {
+        if (m > gmax[g]) {
+            gmax[g] = m;
+            gcnt[g] = c;
+        } else if (m == gmax[g] && m != ninf) {
+            gcnt[g] += c;
+        }
+    };
+    for (const Piece& pc : pieces) {
+        if (pc.whole) {
+            const size_t b = static_cast<size_t>(pc.a / kSum) * G;
+            for (int32_t g = 0; g < G; ++g) merge(g, ed.bmax[b + g], ed.bcnt[b + g]);
+            continue;
+        }
+        const int32_t len = pc.b - pc.a;
+        const double* v = ed.val.data() + pc.a;
+        for (int32_t g = 0; g < G; ++g) {
+            const double m = grp ? max_of_group(len, v, grp + pc.a, g) : max_of(len, v);
+            if (m != ninf) merge(g, m, grp ? count_eq_group(len, v, grp + pc.a, g, m) : count_eq(len, v, m));
+        }
+    }
+    // Normalized plugins: their window maximum over the groups present, then each group's total with
+    // the same operations, in the same order, as normalized_add.
+    double total[kMaxGroups];
+    for (int32_t g = 0; g < G; ++g) total[g] = gmax[g];
+    const size_t Q = cd.norm.size();
+    for (size_t q = 0; q < Q; ++q) {
+        int32_t mx = 0;
+        for (int32_t g = 0; g < G; ++g)
+            if (gmax[g] != ninf) mx = std::max(mx, cd.graw[static_cast<size_t>(g) * Q + q]);
+        if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
+        const StaticScoreMeta& meta = in_.static_scores_meta[cd.norm[q]];
+        const double mxd = static_cast<double>(mx), inv = 1.0 / mxd, w = static_cast<double>(meta.weight);
+        const bool reverse = meta.normalize == Normalize::Reverse;
+        for (int32_t g = 0; g < G; ++g) {
+            if (gmax[g] == ninf) continue;
+            const double v = floor_div(100.0 * static_cast<double>(cd.graw[static_cast<size_t>(g) * Q + q]), mxd, inv);
+            total[g] += w * (reverse ? 100.0 - v : v);
+        }
+    }
+    double best = ninf;
+    for (int32_t g = 0; g < G; ++g) best = std::max(best, total[g]);
+    bool wins[kMaxGroups];
+    int64_t ties = 0;
+    for (int32_t g = 0; g < G; ++g) {
+        wins[g] = gmax[g] != ninf && total[g] == best;
+        if (wins[g]) ties += gcnt[g];
+    }
+    int64_t r = ties > 1 ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
+    for (const Piece& pc : pieces) {
+        if (pc.whole) {
+            const size_t b = static_cast<size_t>(pc.a / kSum) * G;
+            int64_t c = 0;
+            for (int32_t g = 0; g < G; ++g)
+                if (wins[g] && ed.bmax[b + g] == gmax[g]) c += ed.bcnt[b + g];
+            if (r >= c) {
+                r -= c;
+                continue;
+            }
+        }
+        for (int32_t j = pc.a; j < pc.b; ++j) {
+            const int32_t g = grp ? static_cast<int32_t>(grp[j]) : 0;
+            if (wins[g] && ed.val[j] == gmax[g] && r-- == 0) {
+                host_pos = j;
+                return found;
+            }
+        }
+    }
+    host_pos = pieces.front().a;  // unreachable: the draw is below the number of tied maxima
     return found;
 }
 
@@ -908,20 +1123,17 @@ void DenseBatch::run() {
     any_irregular_ = false;
     for (uint8_t v : irregular_) any_irregular_ |= v != 0;
     for (int32_t p = 0; p < in.num_pods; ++p) {
-        const ClassData& cd = class_data(in.pod_class[p]);
+        ClassData& cd = class_data(in.pod_class[p]);
         prepare_pod(p);
         const int32_t eq = in.pod_equiv ? in.pod_equiv[p] : -1;
         int64_t processed = 0, found;
         int32_t host_pos = -1;
-        if (eq >= 0) {
-            // Replicas: cached verdicts and totals per position, refreshed where a bind changed them.
-            EquivData& ed = equiv_[eq];
-            if (ed.epoch.empty()) {
-                ed.epoch.assign(M_, 0);
-                ed.ok.assign(M_, 0);
-                ed.val.assign(M_, 0.0);
-            }
-            found = equiv_window(ed, cd, start, to_find, processed, host_pos, rng);
+        EquivData* ed = eq >= 0 && grouped(cd) ? &equiv_[eq] : nullptr;
+        if (ed && ed->slot == -1) activate(*ed, cd);
+        if (ed && ed->slot >= 0) {
+            // Replicas: cached verdicts and totals per position and summaries per block, refreshed
+            // where a bind changed them.
+            found = equiv_blocks(*ed, cd, start, to_find, processed, host_pos, rng);
         } else {
             found = window(cd, start, to_find, processed, host_pos, rng);
         }

@@ -1,0 +1,120 @@
+"""Replicas through block summaries (csrc/dense.cpp DenseBatch::equiv_blocks) against the position-by-
+position window scan and the generic loop: same placements, FailedScheduling messages, node columns
+and generator state, bit for bit.
+
+The block path only shows on clusters wider than one block (64 positions) whose windows start inside
+a block, end inside another and wrap around the node order, with several Deployments interleaved
+(binds of one class make other classes' blocks dirty) and normalized plugins whose raw scores split
+the nodes into groups (TaintToleration over PreferNoSchedule taints, NodeAffinity preferred terms);
+more than eight groups sends a class back to the scan. Clusters here have 65-700 nodes, built from a
+seed so hypothesis can afford them."""
+import hypothesis.strategies as st
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+import kschedule as ks
+from kschedule.framework.profile import Profile
+
+ZONES = ["a", "b", "c", "d"]
+SOFT = [{"key": "spot", "value": "true", "effect": "PreferNoSchedule"},
+        {"key": "slow", "value": "1", "effect": "PreferNoSchedule"}]
+HARD = {"key": "dedicated", "value": "x", "effect": "NoSchedule"}
+
+
+def make_nodes(rng, n):
+    nodes = []
+    for i in range(n):
+        taints = [t for t in SOFT if rng.random() < 0.2]
+        if rng.random() < 0.05:
+            taints.append(HARD)
+        nodes.append({"kind": "Node", "metadata": {"name": f"n{i:03d}", "labels": {
+            "topology.kubernetes.io/zone": ZONES[int(rng.integers(0, 4))],
+            "disk": ["ssd", "hdd"][int(rng.integers(0, 2))]}},
+            "spec": {"taints": taints, "unschedulable": bool(rng.random() < 0.02)},
+            "status": {"allocatable": {"cpu": f"{int(rng.integers(1, 17)) * 500}m",
+                                       "memory": f"{int(rng.integers(1, 33))}Gi",
+                                       "pods": str(int(rng.integers(0, 12)))}}})
+    return nodes
+
+
+def make_template(rng, j):
+    spec = {"containers": [{"name": "c", "resources": {"requests": {
+        "cpu": f"{int(rng.integers(0, 12)) * 125}m", "memory": f"{int(rng.integers(0, 9)) * 256}Mi"}}}]}
+    if rng.random() < 0.4:
+        spec["tolerations"] = [{"key": "spot", "operator": "Exists"}]
+    if rng.random() < 0.15:
+        spec["nodeSelector"] = {"disk": "ssd"}
+    terms = int(rng.integers(0, 4))  # 3 terms over 4 zones with 3 soft taint sets: up to 12 groups
+    if terms:
+        spec["affinity"] = {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": int(rng.integers(1, 101)), "preference": {"matchExpressions": [
+                {"key": "topology.kubernetes.io/zone", "operator": "In", "values": [ZONES[k]]}]}}
+            for k in range(terms)]}}
+    return spec
+
+
+def workload(seed, n_nodes, n_templates, n_pods, interleave):
+    rng = np.random.default_rng(seed)
+    nodes = make_nodes(rng, n_nodes)
+    templates = [make_template(rng, j) for j in range(n_templates)]
+    which = np.repeat(np.arange(n_templates), -(-n_pods // n_templates))[:n_pods]
+    if interleave:
+        rng.shuffle(which)
+    pending = [{"kind": "Pod", "metadata": {"name": f"p{k:04d}", "namespace": "default"},
+                "spec": templates[t]} for k, t in enumerate(which.tolist())]
+    return nodes, pending
+
+
+def run(nodes, pending, profile, seed, percentage, dense, cache):
+    cluster = ks.Cluster.from_objects(nodes=nodes)
+    s = ks.Scheduler(cluster, profile, seed=seed, percentage_of_nodes_to_score=percentage,
+                     equivalence_cache=cache, dense_path=dense)
+    out = [(r.node, r.message) for r in s.schedule(pending)]
+    return (out, cluster.nodes._requested.copy(), cluster.nodes._nonzero_requested.copy(),
+            (s.start_index, s.rng_state), s.last_batch_dense)
+
+
+def profile_for(strategy, taint_weight, affinity_weight):
+    return Profile.from_config({
+        "apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration",
+        "profiles": [{"schedulerName": "default-scheduler",
+                      "plugins": {"score": {"enabled": [
+                          {"name": "TaintToleration", "weight": taint_weight},
+                          {"name": "NodeAffinity", "weight": affinity_weight}]}},
+                      "pluginConfig": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {
+                          "type": strategy, "resources": [{"name": "cpu", "weight": 1},
+                                                          {"name": "memory", "weight": 1}]}}}]}]})
+
+
+def assert_same(a, b):
+    assert a[0] == b[0]
+    assert np.array_equal(a[1], b[1]) and np.array_equal(a[2], b[2])
+    assert a[3] == b[3]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(65, 700), st.integers(1, 12), st.integers(50, 600), st.booleans(),
+       st.sampled_from([None, 5, 20, 100]), st.sampled_from(["LeastAllocated", "MostAllocated"]),
+       st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**63))
+def test_block_summaries_equal_the_scan_and_the_generic_loop(wseed, n_nodes, n_templates, n_pods, interleave,
+                                                             percentage, strategy, tw, aw, seed):
+    nodes, pending = workload(wseed, n_nodes, n_templates, n_pods, interleave)
+    profile = profile_for(strategy, tw, aw)
+    blocks = run(nodes, pending, profile, seed, percentage, True, True)
+    scan = run(nodes, pending, profile, seed, percentage, True, False)
+    generic = run(nodes, pending, profile, seed, percentage, False, False)
+    assert blocks[4] and scan[4] and not generic[4]
+    assert_same(blocks, scan)
+    assert_same(blocks, generic)
+
+
+def test_block_summaries_on_a_filling_cluster_with_many_groups():
+    # 700 nodes, default profile and a custom one: the cluster fills (FailedScheduling messages are
+    # compared), windows wrap many times, and classes with more than eight groups take the scan.
+    nodes, pending = workload(5, 700, 10, 4000, True)
+    for profile in (Profile.default(), profile_for("MostAllocated", 3, 2)):
+        blocks = run(nodes, pending, profile, 17, None, True, True)
+        generic = run(nodes, pending, profile, 17, None, False, False)
+        placed = sum(node is not None for node, _ in blocks[0])
+        assert 1000 < placed < len(pending)
+        assert_same(blocks, generic)
