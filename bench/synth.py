@@ -401,11 +401,15 @@ def make_deployment_pods(count: int, deployments: int = 100, seed: int = 0,
 
 
 def make_pods(kind: str, count: int, seed: int = 0, bind_to: Optional[Sequence[str]] = None) -> list:
-    """``kind`` is ``"distinct"``, ``"replicas"`` (100 Deployments) or ``"mixed"`` (half each)."""
+    """``kind`` is ``"distinct"``, ``"replicas"`` (100 Deployments, interleaved in arrival order),
+    ``"grouped"`` (the same Deployments, each one's replicas arriving together) or ``"mixed"`` (half
+    replicas, half distinct)."""
     if kind == "distinct":
         return make_distinct_pods(count, seed, bind_to)
     if kind == "replicas":
         return make_deployment_pods(count, 100, seed, bind_to)
+    if kind == "grouped":
+        return make_deployment_pods(count, 100, seed, bind_to, interleave=False)
     if kind == "mixed":
         half = count // 2
         return (make_deployment_pods(count - half, 100, seed, bind_to)

@@ -85,6 +85,10 @@ struct EquivData {
     std::vector<int32_t> bfeas;
     std::vector<double> bmax;   // [block * groups + g], -inf: no feasible position of the group
     std::vector<int32_t> bcnt;
+    // The last FailedScheduling diagnosis of the class: the bind count it was made at, and its records
+    // in BatchOutput::failures (no bind since: the next replica fails the same way).
+    int64_t failed_at = -1;
+    size_t diag_begin = 0, diag_end = 0;
 };
 
 struct Active {
@@ -436,7 +440,8 @@ private:
     // class last read the block (bit k: position block * kSum + k); [block * slots_ + slot].
     std::vector<uint64_t> dirty_;
     int32_t slots_ = 0, slots_used_ = 0;
-    std::vector<Piece> pieces_;
+    int64_t binds_ = 0;
+    std::vector<Piece> pieces_;   // equiv_blocks' window
 
     // The pod being scheduled.
     PodPlan plan_;
@@ -658,6 +663,7 @@ void DenseBatch::bind(int32_t p, int32_t host) {
     add_pod_to_node(in, p, host);
     const int64_t* req = in.pod_requests.row(p);
     const int32_t j = pos_of_[host];
+    ++binds_;
     for (size_t f = 0; f < slot_row_.size(); ++f) free_[f][j] -= req[slot_row_[f]];
     free_pods_[j] -= 1;
     for (Column& c : fit_cols_)
@@ -938,8 +944,8 @@ void DenseBatch::refresh_block(EquivData& ed, const ClassData& cd, int32_t b) {
 // overall best, and the r-th of them in window order is found block by block from the tie counts.
 int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find,
                                  int64_t& processed_out, int32_t& host_pos, SplitMix64& rng) {
-    std::vector<Piece>& pieces = pieces_;
-    pieces.clear();
+    Piece* pieces = pieces_.data();  // sized in run(): a window has at most one piece per block, plus one
+    int32_t np = 0;
     int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
     int64_t processed = 0, found = 0;
     while (processed < M_ && found < to_find) {
@@ -953,12 +959,12 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
             int64_t need = to_find - found;
             int32_t cut = 0;
             while (need > 0) need -= ed.ok[pos + cut++];
-            pieces.push_back({pos, pos + cut, whole && cut == len});
+            pieces[np++] = {pos, pos + cut, whole && cut == len};
             found = to_find;
             processed += cut;
             break;
         }
-        pieces.push_back({pos, end, whole});
+        pieces[np++] = {pos, end, whole};
         found += cnt;
         processed += len;
         pos = end == M_ ? 0 : end;
@@ -968,8 +974,8 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     const uint8_t* ok = ed.ok.data();
     if (found == 1) {
         // "When only one node after predicate, just use it."
-        for (const Piece& pc : pieces)
-            for (int32_t j = pc.a; j < pc.b; ++j)
+        for (const Piece* pc = pieces; pc < pieces + np; ++pc)
+            for (int32_t j = pc->a; j < pc->b; ++j)
                 if (ok[j]) {
                     host_pos = j;
                     return 1;
@@ -992,7 +998,8 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
             gcnt[g] += c;
         }
     };
-    for (const Piece& pc : pieces) {
+    for (const Piece* it = pieces; it < pieces + np; ++it) {
+        const Piece& pc = *it;
         if (pc.whole) {
             const size_t b = static_cast<size_t>(pc.a / kSum) * G;
             for (int32_t g = 0; g < G; ++g) merge(g, ed.bmax[b + g], ed.bcnt[b + g]);
@@ -1033,26 +1040,31 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
         if (wins[g]) ties += gcnt[g];
     }
     int64_t r = ties > 1 ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
-    for (const Piece& pc : pieces) {
+    // A position is one of the tied maxima when its total is its group's target (NaN: never).
+    double target[kMaxGroups];
+    for (int32_t g = 0; g < G; ++g) target[g] = wins[g] ? gmax[g] : std::numeric_limits<double>::quiet_NaN();
+    for (const Piece* it = pieces; it < pieces + np; ++it) {
+        const Piece& pc = *it;
         if (pc.whole) {
             const size_t b = static_cast<size_t>(pc.a / kSum) * G;
             int64_t c = 0;
             for (int32_t g = 0; g < G; ++g)
-                if (wins[g] && ed.bmax[b + g] == gmax[g]) c += ed.bcnt[b + g];
+                if (ed.bmax[b + g] == target[g]) c += ed.bcnt[b + g];
             if (r >= c) {
                 r -= c;
                 continue;
             }
         }
+        const double* v = ed.val.data();
         for (int32_t j = pc.a; j < pc.b; ++j) {
-            const int32_t g = grp ? static_cast<int32_t>(grp[j]) : 0;
-            if (wins[g] && ed.val[j] == gmax[g] && r-- == 0) {
+            r -= v[j] == target[grp ? static_cast<int32_t>(grp[j]) : 0];
+            if (r < 0) {
                 host_pos = j;
                 return found;
             }
         }
     }
-    host_pos = pieces.front().a;  // unreachable: the draw is below the number of tied maxima
+    host_pos = pieces[0].a;  // unreachable: the draw is below the number of tied maxima
     return found;
 }
 
@@ -1120,15 +1132,26 @@ void DenseBatch::run() {
     nraw_.assign(cap_, 0);
     xs_.assign(std::max<size_t>(bal_cols_.size(), 1) * cap_, 0.0);
     wscratch_.assign(cap_, 0.0);
+    pieces_.assign(static_cast<size_t>(M_ / kSum) + 3, Piece{0, 0, false});
     any_irregular_ = false;
     for (uint8_t v : irregular_) any_irregular_ |= v != 0;
+    int32_t prepared = -1;  // the equivalence class prepare_pod last ran for (replicas share it)
     for (int32_t p = 0; p < in.num_pods; ++p) {
         ClassData& cd = class_data(in.pod_class[p]);
-        prepare_pod(p);
         const int32_t eq = in.pod_equiv ? in.pod_equiv[p] : -1;
+        EquivData* eqd = eq >= 0 ? &equiv_[eq] : nullptr;
+        if (eqd && eqd->failed_at == binds_) {
+            // No bind since this class last failed: the same walk over every node, the same diagnosis.
+            if (N_ > 0) start = (start + M_) % N_;
+            for (size_t k = eqd->diag_begin; k < eqd->diag_end; k += 3)
+                out_.failures.insert(out_.failures.end(), {p, out_.failures[k + 1], out_.failures[k + 2]});
+            continue;
+        }
+        if (eq < 0 || eq != prepared) prepare_pod(p);
+        prepared = eq;
         int64_t processed = 0, found;
         int32_t host_pos = -1;
-        EquivData* ed = eq >= 0 && grouped(cd) ? &equiv_[eq] : nullptr;
+        EquivData* ed = eqd && grouped(cd) ? eqd : nullptr;
         if (ed && ed->slot == -1) activate(*ed, cd);
         if (ed && ed->slot >= 0) {
             // Replicas: cached verdicts and totals per position and summaries per block, refreshed
@@ -1141,7 +1164,13 @@ void DenseBatch::run() {
         if (N_ > 0) start = (start + processed) % N_;
         out_.feasible_count[p] = found;
         if (found == 0) {
+            const size_t begin = out_.failures.size();
             diagnose_dense(p, cd);
+            if (eqd) {
+                eqd->failed_at = binds_;
+                eqd->diag_begin = begin;
+                eqd->diag_end = out_.failures.size();
+            }
             continue;
         }
         const int32_t host = in.order[host_pos];
