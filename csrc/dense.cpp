@@ -37,9 +37,9 @@ namespace {
 using namespace detail;
 
 constexpr int32_t kBlock = 256;
+constexpr size_t kMaxNorm = 4;      // normalized plugins an equivalence-class cache handles
 constexpr int32_t kSum = 64;        // positions per block summary of an equivalence class (one dirty mask)
 static_assert(kSum == 64, "a block's dirty positions are the bits of one uint64_t");
-constexpr int32_t kMaxGroups = 8;   // distinct normalized raw-score tuples a class may have for summaries
 constexpr double kLimit = 70368744177664.0;  // 2^46: 101 * kLimit < 2^53
 
 // A dense score column of NodeResourcesFit or BalancedAllocation: one scoring resource.
@@ -63,28 +63,25 @@ struct ClassData {
     std::vector<uint8_t> pre_ok;
     std::vector<int32_t> post_id;
     std::vector<std::pair<int32_t, int64_t>> pre_hist;
-    // Positions grouped by their tuple of normalized raw scores (built for equivalence classes): within
-    // a group the normalized part of the total is the same for every position of any window, so the
-    // best positions of a window are the best of each group. ngroups: -1 not built, 0 too many groups,
-    // else the count; grp per position (empty when one group; a double, so the group maxima vectorise
-    // like the others); graw[g * norm.size() + q].
-    int32_t ngroups = -1;
-    std::vector<double> grp;
-    std::vector<int32_t> graw;
+    // Per normalized plugin, its largest raw score over the positions the static filters pass: the
+    // window maximum of nearly every window (equivalence-class caches normalize with it).
+    std::vector<int32_t> norm_top;
 };
 
 // Equivalence-class cache: per position the filter verdict (static filters and Fit) and the weighted
-// total of every score that does not depend on the window (Fit, BalancedAllocation, non-normalized
-// static plugins; -inf where infeasible); per block of kSum positions a summary: feasible positions,
-// and per group the largest total and how many positions have it. A block's positions that binds
-// changed since the class last read it are the set bits of its dirty mask (DenseBatch::dirty_).
+// total (-inf where infeasible), its normalized plugins normalized by the class-wide maximum
+// (ClassData::norm_top); per block of kSum positions a summary: feasible positions, the largest total,
+// how many positions have it, and per normalized plugin the largest raw score of a feasible position.
+// A block's positions that binds changed since the class last read it are the set bits of its dirty
+// mask (DenseBatch::dirty_).
 struct EquivData {
     int32_t slot = -1;          // column in dirty_; -1 not yet used, -2 none left (the class scans)
     std::vector<uint8_t> ok;
     std::vector<double> val;
     std::vector<int32_t> bfeas;
-    std::vector<double> bmax;   // [block * groups + g], -inf: no feasible position of the group
+    std::vector<double> bmax;   // -inf: no feasible position
     std::vector<int32_t> bcnt;
+    std::vector<int32_t> braw;  // [block * norm.size() + q]
     // The last FailedScheduling diagnosis of the class: the bind count it was made at, and its records
     // in BatchOutput::failures (no bind since: the next replica fails the same way).
     int64_t failed_at = -1;
@@ -227,30 +224,6 @@ KS_VECTOR double max_of(int32_t n, const double* __restrict v) {
     double m = hmax(acc);
     for (; t < n; ++t) m = std::max(m, v[t]);
     return m;
-}
-
-// The same over the positions of group g (grp per position).
-KS_VECTOR double max_of_group(int32_t n, const double* __restrict v, const double* __restrict grp, double g) {
-    const double ninf = -std::numeric_limits<double>::infinity();
-    const v8d none = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
-    const v8d gv = {g, g, g, g, g, g, g, g};
-    v8d acc = none;
-    int32_t t = 0;
-    for (; t + 8 <= n; t += 8) {
-        const v8d x = load8(grp + t) == gv ? load8(v + t) : none;
-        acc = x > acc ? x : acc;
-    }
-    double m = hmax(acc);
-    for (; t < n; ++t)
-        if (grp[t] == g) m = std::max(m, v[t]);
-    return m;
-}
-
-KS_VECTOR int32_t count_eq_group(int32_t n, const double* __restrict v, const double* __restrict grp, double g,
-                                 double x) {
-    int32_t c = 0;
-    for (int32_t t = 0; t < n; ++t) c += (v[t] == x) & (grp[t] == g);
-    return c;
 }
 
 KS_VECTOR int32_t count_eq(int32_t n, const double* __restrict v, double x) {
@@ -467,7 +440,6 @@ private:
     void totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T);
     int64_t window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed, int32_t& host_pos,
                    SplitMix64& rng);
-    bool grouped(ClassData& cd);
     void activate(EquivData& ed, const ClassData& cd);
     void refresh_block(EquivData& ed, const ClassData& cd, int32_t b);
     int64_t equiv_blocks(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
@@ -652,8 +624,13 @@ ClassData& DenseBatch::class_data(int32_t s) {
         }
         cd.norm.push_back(k);
         std::vector<int32_t> raw(M_);
-        for (int32_t j = 0; j < M_; ++j) raw[j] = static_cast<int32_t>(sc[in.order[j]]);
+        int32_t top = 0;
+        for (int32_t j = 0; j < M_; ++j) {
+            raw[j] = static_cast<int32_t>(sc[in.order[j]]);
+            if (cd.ok[j]) top = std::max(top, raw[j]);
+        }
         cd.norm_raw.push_back(std::move(raw));
+        cd.norm_top.push_back(top);
     }
     return cd;
 }
@@ -846,41 +823,10 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
     return found;
 }
 
-// Groups of a class's positions by their tuple of normalized raw scores (ClassData::grp); false when
-// there are more than kMaxGroups (such a class scans its windows instead).
-bool DenseBatch::grouped(ClassData& cd) {
-    if (cd.ngroups >= 0) return cd.ngroups > 0;
-    const size_t Q = cd.norm.size();
-    if (Q == 0) {
-        cd.ngroups = 1;
-        return true;
-    }
-    cd.grp.assign(M_, 0);
-    std::vector<int32_t> key(Q);
-    int32_t G = 0;
-    for (int32_t j = 0; j < M_; ++j) {
-        for (size_t q = 0; q < Q; ++q) key[q] = cd.norm_raw[q][j];
-        int32_t g = 0;
-        while (g < G && !std::equal(key.begin(), key.end(), cd.graw.begin() + static_cast<size_t>(g) * Q)) ++g;
-        if (g == G) {
-            if (G == kMaxGroups) {
-                cd.ngroups = 0;
-                cd.grp.clear();
-                cd.graw.clear();
-                return false;
-            }
-            cd.graw.insert(cd.graw.end(), key.begin(), key.end());
-            ++G;
-        }
-        cd.grp[j] = g;
-    }
-    cd.ngroups = G;
-    return true;
-}
-
-// Gives an equivalence class its caches, every position dirty; or none (slot -2) when all slots are taken.
+// Gives an equivalence class its caches, every position dirty; or none (slot -2: its windows are scanned)
+// when all slots are taken or it has more normalized plugins than a window summary tracks.
 void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
-    if (slots_used_ == slots_) {
+    if (slots_used_ == slots_ || cd.norm.size() > kMaxNorm) {
         ed.slot = -2;
         return;
     }
@@ -889,8 +835,9 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
     ed.ok.assign(M_, 0);
     ed.val.assign(M_, 0.0);
     ed.bfeas.assign(nb, 0);
-    ed.bmax.assign(static_cast<size_t>(nb) * cd.ngroups, 0.0);
-    ed.bcnt.assign(static_cast<size_t>(nb) * cd.ngroups, 0);
+    ed.bmax.assign(nb, 0.0);
+    ed.bcnt.assign(nb, 0);
+    ed.braw.assign(static_cast<size_t>(nb) * cd.norm.size(), 0);
     for (int32_t b = 0; b < nb; ++b) {
         const int32_t len = std::min(kSum, M_ - b * kSum);
         dirty_[static_cast<size_t>(b) * slots_ + ed.slot] = len == kSum ? ~uint64_t{0} : (uint64_t{1} << len) - 1;
@@ -910,38 +857,40 @@ void DenseBatch::refresh_block(EquivData& ed, const ClassData& cd, int32_t b) {
     mask = 0;
     filter_at(ns, stale, cd.ok.data(), free_pods_.data(), in.fit.filter_enabled, static_cast<int32_t>(fr_.size()),
               fr_.data(), fq_.data(), ok_.data());
-    totals_at(ns, stale, cd, tot_.data());
+    double* T = tot_.data();
+    totals_at(ns, stale, cd, T);
+    // The normalized plugins as normalized_add adds them, for the class-wide maximum.
+    const size_t Q = cd.norm.size();
+    for (size_t q = 0; q < Q; ++q) {
+        if (cd.norm_top[q] == 0) continue;
+        const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[q]];
+        for (int32_t t = 0; t < ns; ++t) nraw_[t] = cd.norm_raw[q][stale[t]];
+        normalized_add(ns, nraw_.data(), static_cast<double>(cd.norm_top[q]), meta.normalize == Normalize::Reverse,
+                       static_cast<double>(meta.weight), T);
+    }
     const double ninf = -std::numeric_limits<double>::infinity();
     for (int32_t t = 0; t < ns; ++t) {
         const int32_t j = stale[t];
         ed.ok[j] = ok_[t];
-        ed.val[j] = ok_[t] ? tot_[t] : ninf;
+        ed.val[j] = ok_[t] ? T[t] : ninf;
     }
-    const int32_t G = cd.ngroups;
     const double* v = ed.val.data() + a;
-    ed.bfeas[b] = count_ok(len, ed.ok.data() + a);
-    for (int32_t g = 0; g < G; ++g) {
-        const size_t k = static_cast<size_t>(b) * G + g;
-        if (G == 1) {
-            ed.bmax[k] = max_of(len, v);
-            ed.bcnt[k] = ed.bmax[k] == ninf ? 0 : count_eq(len, v, ed.bmax[k]);
-        } else {
-            const double* grp = cd.grp.data() + a;
-            ed.bmax[k] = max_of_group(len, v, grp, g);
-            ed.bcnt[k] = ed.bmax[k] == ninf ? 0 : count_eq_group(len, v, grp, g, ed.bmax[k]);
-        }
-    }
+    const uint8_t* ok = ed.ok.data() + a;
+    ed.bfeas[b] = count_ok(len, ok);
+    ed.bmax[b] = max_of(len, v);
+    ed.bcnt[b] = ed.bmax[b] == ninf ? 0 : count_eq(len, v, ed.bmax[b]);
+    for (size_t q = 0; q < Q; ++q) ed.braw[b * Q + q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
 }
 
 // The window of a replica from block summaries: the same walk, verdicts, totals and draw as `window`,
-// with whole blocks of kSum positions taken from their summaries (feasible count; per group the best
-// total and its ties) and only the blocks at the window's ends read position by position.
+// with whole blocks of kSum positions taken from their summaries and only the pieces at the window's
+// ends read position by position. Returns -1 (nothing drawn) when the window must be scanned instead.
 //
-// Why this is exact: within a group every position gets the same normalized addend, and adding it is
-// exact and monotone (integers below 2^53), so the group's best positions in the window are the ones
-// whose cached total equals the group's maximum, and their window total is that maximum plus the
-// addend. The tied maxima of the window are then the tied best positions of the groups that reach the
-// overall best, and the r-th of them in window order is found block by block from the tie counts.
+// Why this is exact: the cached totals normalize each normalized plugin by its class-wide maximum. A
+// window whose feasible maximum raw score equals it has exactly the scan's totals (same operations,
+// same order). A window where that maximum is 0 has the raw score 0 at every feasible position: the
+// scan adds nothing for the plugin, the cache the same constant everywhere, so the order of the
+// totals, hence the maxima, their ties and the draw, is the same. Any other window returns -1.
 int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find,
                                  int64_t& processed_out, int32_t& host_pos, SplitMix64& rng) {
     Piece* pieces = pieces_.data();  // sized in run(): a window has at most one piece per block, plus one
@@ -982,74 +931,40 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
                 }
     }
     const double ninf = -std::numeric_limits<double>::infinity();
-    const int32_t G = cd.ngroups;
-    const double* grp = cd.grp.empty() ? nullptr : cd.grp.data();
-    double gmax[kMaxGroups];
-    int64_t gcnt[kMaxGroups];
-    for (int32_t g = 0; g < G; ++g) {
-        gmax[g] = ninf;
-        gcnt[g] = 0;
-    }
-    auto merge = [&](int32_t g, double m, int64_t c) {
-        if (m > gmax[g]) {
-            gmax[g] = m;
-            gcnt[g] = c;
-        } else if (m == gmax[g] && m != ninf) {
-            gcnt[g] += c;
+    const size_t Q = cd.norm.size();
+    double best = ninf;
+    int64_t ties = 0;
+    int32_t raw[kMaxNorm] = {};  // per normalized plugin: the largest raw score of a feasible position
+    auto merge = [&](double m, int64_t c) {
+        if (m > best) {
+            best = m;
+            ties = c;
+        } else if (m == best && m != ninf) {
+            ties += c;
         }
     };
     for (const Piece* it = pieces; it < pieces + np; ++it) {
         const Piece& pc = *it;
         if (pc.whole) {
-            const size_t b = static_cast<size_t>(pc.a / kSum) * G;
-            for (int32_t g = 0; g < G; ++g) merge(g, ed.bmax[b + g], ed.bcnt[b + g]);
+            const int32_t b = pc.a / kSum;
+            merge(ed.bmax[b], ed.bcnt[b]);
+            for (size_t q = 0; q < Q; ++q) raw[q] = std::max(raw[q], ed.braw[b * Q + q]);
             continue;
         }
         const int32_t len = pc.b - pc.a;
         const double* v = ed.val.data() + pc.a;
-        for (int32_t g = 0; g < G; ++g) {
-            const double m = grp ? max_of_group(len, v, grp + pc.a, g) : max_of(len, v);
-            if (m != ninf) merge(g, m, grp ? count_eq_group(len, v, grp + pc.a, g, m) : count_eq(len, v, m));
-        }
+        const double m = max_of(len, v);
+        if (m != ninf) merge(m, count_eq(len, v, m));
+        for (size_t q = 0; q < Q; ++q) raw[q] = masked_max(len, ok + pc.a, cd.norm_raw[q].data() + pc.a, raw[q]);
     }
-    // Normalized plugins: their window maximum over the groups present, then each group's total with
-    // the same operations, in the same order, as normalized_add.
-    double total[kMaxGroups];
-    for (int32_t g = 0; g < G; ++g) total[g] = gmax[g];
-    const size_t Q = cd.norm.size();
-    for (size_t q = 0; q < Q; ++q) {
-        int32_t mx = 0;
-        for (int32_t g = 0; g < G; ++g)
-            if (gmax[g] != ninf) mx = std::max(mx, cd.graw[static_cast<size_t>(g) * Q + q]);
-        if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
-        const StaticScoreMeta& meta = in_.static_scores_meta[cd.norm[q]];
-        const double mxd = static_cast<double>(mx), inv = 1.0 / mxd, w = static_cast<double>(meta.weight);
-        const bool reverse = meta.normalize == Normalize::Reverse;
-        for (int32_t g = 0; g < G; ++g) {
-            if (gmax[g] == ninf) continue;
-            const double v = floor_div(100.0 * static_cast<double>(cd.graw[static_cast<size_t>(g) * Q + q]), mxd, inv);
-            total[g] += w * (reverse ? 100.0 - v : v);
-        }
-    }
-    double best = ninf;
-    for (int32_t g = 0; g < G; ++g) best = std::max(best, total[g]);
-    bool wins[kMaxGroups];
-    int64_t ties = 0;
-    for (int32_t g = 0; g < G; ++g) {
-        wins[g] = gmax[g] != ninf && total[g] == best;
-        if (wins[g]) ties += gcnt[g];
-    }
+    for (size_t q = 0; q < Q; ++q)
+        if (raw[q] != 0 && raw[q] != cd.norm_top[q]) return -1;
     int64_t r = ties > 1 ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
-    // A position is one of the tied maxima when its total is its group's target (NaN: never).
-    double target[kMaxGroups];
-    for (int32_t g = 0; g < G; ++g) target[g] = wins[g] ? gmax[g] : std::numeric_limits<double>::quiet_NaN();
     for (const Piece* it = pieces; it < pieces + np; ++it) {
         const Piece& pc = *it;
         if (pc.whole) {
-            const size_t b = static_cast<size_t>(pc.a / kSum) * G;
-            int64_t c = 0;
-            for (int32_t g = 0; g < G; ++g)
-                if (ed.bmax[b + g] == target[g]) c += ed.bcnt[b + g];
+            const int32_t b = pc.a / kSum;
+            const int64_t c = ed.bmax[b] == best ? ed.bcnt[b] : 0;
             if (r >= c) {
                 r -= c;
                 continue;
@@ -1057,7 +972,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
         }
         const double* v = ed.val.data();
         for (int32_t j = pc.a; j < pc.b; ++j) {
-            r -= v[j] == target[grp ? static_cast<int32_t>(grp[j]) : 0];
+            r -= v[j] == best;
             if (r < 0) {
                 host_pos = j;
                 return found;
@@ -1151,15 +1066,11 @@ void DenseBatch::run() {
         prepared = eq;
         int64_t processed = 0, found;
         int32_t host_pos = -1;
-        EquivData* ed = eqd && grouped(cd) ? eqd : nullptr;
-        if (ed && ed->slot == -1) activate(*ed, cd);
-        if (ed && ed->slot >= 0) {
-            // Replicas: cached verdicts and totals per position and summaries per block, refreshed
-            // where a bind changed them.
-            found = equiv_blocks(*ed, cd, start, to_find, processed, host_pos, rng);
-        } else {
-            found = window(cd, start, to_find, processed, host_pos, rng);
-        }
+        if (eqd && eqd->slot == -1) activate(*eqd, cd);
+        // Replicas: cached verdicts and totals per position and summaries per block, refreshed where a
+        // bind changed them; a window they cannot answer is scanned.
+        found = eqd && eqd->slot >= 0 ? equiv_blocks(*eqd, cd, start, to_find, processed, host_pos, rng) : -1;
+        if (found < 0) found = window(cd, start, to_find, processed, host_pos, rng);
         // nextStartNodeIndex = (nextStartNodeIndex + processedNodes) % len(allNodes)
         if (N_ > 0) start = (start + processed) % N_;
         out_.feasible_count[p] = found;
