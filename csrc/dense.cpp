@@ -38,6 +38,8 @@ using namespace detail;
 
 constexpr int32_t kBlock = 256;
 constexpr size_t kMaxNorm = 4;      // normalized plugins an equivalence-class cache handles
+constexpr int32_t kMinReplicas = 4;  // pods an equivalence class needs in a batch to get a cache
+constexpr int64_t kMaxSlots = 1024;  // equivalence-class caches per batch
 constexpr int32_t kSum = 64;        // positions per block summary of an equivalence class (one dirty mask)
 static_assert(kSum == 64, "a block's dirty positions are the bits of one uint64_t");
 constexpr double kLimit = 70368744177664.0;  // 2^46: 101 * kLimit < 2^53
@@ -569,8 +571,17 @@ void DenseBatch::setup() {
     classes_.resize(in.num_static);
     if (in.pod_equiv) {
         equiv_.resize(in.num_equiv);
-        // Caches for at most ~2^25 (class, position) pairs: about 300 MiB of verdicts and totals.
-        slots_ = static_cast<int32_t>(std::min<int64_t>(in.num_equiv, std::max<int64_t>(1, (int64_t{1} << 25) / std::max(M_, 1))));
+        // Caches for classes of at least kMinReplicas pods (a cache pays off from the second window
+        // on, and every bind marks every cache), at most kMaxSlots of them and at most ~2^25 (class,
+        // position) pairs: about 300 MiB of verdicts and totals.
+        std::vector<int32_t> pods_in(in.num_equiv, 0);
+        for (int32_t p = 0; p < in.num_pods; ++p)
+            if (in.pod_equiv[p] >= 0) ++pods_in[in.pod_equiv[p]];
+        int64_t wanted = 0;
+        for (int32_t e = 0; e < in.num_equiv; ++e)
+            if (pods_in[e] < kMinReplicas) equiv_[e].slot = -2;
+            else ++wanted;
+        slots_ = static_cast<int32_t>(std::min<int64_t>({wanted, kMaxSlots, std::max<int64_t>(1, (int64_t{1} << 25) / std::max(M_, 1))}));
         dirty_.assign(static_cast<size_t>((M_ + kSum - 1) / kSum) * slots_, 0);
     }
 }

@@ -118,3 +118,23 @@ def test_block_summaries_on_a_filling_cluster_with_many_groups():
         placed = sum(node is not None for node, _ in blocks[0])
         assert 1000 < placed < len(pending)
         assert_same(blocks, generic)
+
+
+def test_more_classes_than_caches_and_classes_too_small_for_one():
+    # 1,100 Deployments of 4 replicas (more classes than the 1,024 caches a batch keeps: the rest scan
+    # their windows) and 50 of 2 replicas (below the 4 pods a cache needs), interleaved.
+    rng = np.random.default_rng(3)
+    nodes = make_nodes(rng, 130)
+    for n in nodes:
+        n["status"]["allocatable"]["pods"] = "110"
+        n["status"]["allocatable"]["cpu"] = "64"
+    pending = []
+    for d, replicas in [(d, 4) for d in range(1100)] + [(1100 + d, 2) for d in range(50)]:
+        spec = {"containers": [{"name": "c", "resources": {"requests": {"cpu": f"{d + 1}m", "memory": "64Mi"}}}]}
+        pending += [{"kind": "Pod", "metadata": {"name": f"d{d}-{k}"}, "spec": spec} for k in range(replicas)]
+    order = rng.permutation(len(pending))
+    pending = [pending[k] for k in order]
+    blocks = run(nodes, pending, Profile.default(), 5, None, True, True)
+    generic = run(nodes, pending, Profile.default(), 5, None, False, False)
+    assert sum(node is not None for node, _ in blocks[0]) > 4000
+    assert_same(blocks, generic)
