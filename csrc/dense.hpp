@@ -8,6 +8,12 @@
 // straight-line loops the compiler vectorises. Integer formulas are computed in double precision
 // where that is exact (every operand an integer below 2^50 and quotients of such integers, checked
 // before the loop runs; see dense.cpp), so totals and ties are identical to the integer ones.
+//
+// Replicas (pods of one equivalence class, at least 4 in the batch) keep per position their verdict
+// and total, and per block of 64 positions a summary (feasible count, best total and its ties, best
+// raw score of each normalized plugin); a bind marks its position dirty in every class's mask. A
+// replica's window then reads whole blocks from their summaries and only its two end pieces position
+// by position, after re-scoring the dirty positions it covers (DenseBatch::equiv_blocks).
 #pragma once
 #include <cstdint>
 
