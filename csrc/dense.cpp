@@ -267,13 +267,21 @@ KS_VECTOR void filter_at(int32_t n, const int32_t* __restrict P, const uint8_t* 
     filter_impl<false>(n, P, sok, free_pods, fit_filter, nf, fr, fq, ok);
 }
 
+// A normalized static plugin with its window maximum (mx > 0), as normalized_add applies it.
+struct NormTerm {
+    const int32_t* raw;  // per position
+    double mx, inv, w;   // inv = 1 / mx
+    bool reverse;
+};
+
 // The default shape in one pass: Fit on two resources (LeastAllocated or MostAllocated) and
-// BalancedAllocation on two, plus the fixed static part; the same operations, in the same order, as
-// fit_add + fit_total + fraction + balanced2_total.
-template <bool Most, bool Contig>
+// BalancedAllocation on two, plus the fixed static part, then NQ normalized plugins; the same
+// operations, in the same order, as fit_add + fit_total + fraction + balanced2_total + normalized_add.
+template <bool Most, bool Contig, int NQ = 0>  // NQ <= 2
 inline void fused22(int32_t n, const int32_t* __restrict P, const uint8_t* __restrict ok,
                     const double* __restrict fixed, const Active* fa,
-                    double wsum, double wf, const Active* ba, double wb, double* __restrict T) {
+                    double wsum, double wf, const Active* ba, double wb, double* __restrict T,
+                    const NormTerm* nt = nullptr) {
     const double* __restrict A0 = fa[0].alloc;
     const double* __restrict I0 = fa[0].inv;
     const double* __restrict U0 = fa[0].used;
@@ -286,6 +294,14 @@ inline void fused22(int32_t n, const int32_t* __restrict P, const uint8_t* __res
     const double* __restrict V1 = ba[1].used;
     const double q0 = fa[0].q, w0 = fa[0].w, q1 = fa[1].q, w1 = fa[1].w, bq0 = ba[0].q, bq1 = ba[1].q;
     const double iw = 1.0 / wsum;
+    // The normalized terms in locals, so the loop does not reload them after each store to T.
+    const int32_t* __restrict R0 = NQ > 0 ? nt[0].raw : nullptr;
+    const int32_t* __restrict R1 = NQ > 1 ? nt[1].raw : nullptr;
+    const double m0 = NQ > 0 ? nt[0].mx : 1, i0 = NQ > 0 ? nt[0].inv : 1, nw0 = NQ > 0 ? nt[0].w : 0;
+    const double m1 = NQ > 1 ? nt[1].mx : 1, i1 = NQ > 1 ? nt[1].inv : 1, nw1 = NQ > 1 ? nt[1].w : 0;
+    // reverse ? 100 - v : v as a + s * v (exact on these integers), so the loop has no branch.
+    const double a0n = NQ > 0 && nt[0].reverse ? 100.0 : 0.0, s0n = NQ > 0 && nt[0].reverse ? -1.0 : 1.0;
+    const double a1n = NQ > 1 && nt[1].reverse ? 100.0 : 0.0, s1n = NQ > 1 && nt[1].reverse ? -1.0 : 1.0;
     for (int32_t t = 0; t < n; ++t) {
         const int32_t j = Contig ? t : P[t];
         const double a0 = A0[j], r0 = U0[j] + q0, a1 = A1[j], r1 = U1[j] + q1;
@@ -301,7 +317,15 @@ inline void fused22(int32_t n, const int32_t* __restrict P, const uint8_t* __res
         const double x0 = std::min((V0[j] + bq0) / B0[j], 1.0);
         const double x1 = std::min((V1[j] + bq1) / B1[j], 1.0);
         const double bal = std::trunc((1 - std::fabs((x0 - x1) / 2)) * 100.0);
-        const double v = (fixed[j] + wf * floor_div(num, wsum, iw)) + wb * bal;
+        double v = (fixed[j] + wf * floor_div(num, wsum, iw)) + wb * bal;
+        if (NQ > 0) {
+            const double nv = floor_div(100.0 * static_cast<double>(R0[j]), m0, i0);
+            v += nw0 * (a0n + s0n * nv);
+        }
+        if (NQ > 1) {
+            const double nv = floor_div(100.0 * static_cast<double>(R1[j]), m1, i1);
+            v += nw1 * (a1n + s1n * nv);
+        }
         T[t] = Contig ? (ok[t] ? v : -std::numeric_limits<double>::infinity()) : v;
     }
 }
@@ -316,24 +340,52 @@ KS_VECTOR void fused22_most(int32_t n, const int32_t* __restrict P, const double
     fused22<true, false>(n, P, nullptr, fixed, fa, wsum, wf, ba, wb, T);
 }
 
-KS_VECTOR void fused22_least_contig(int32_t n, const uint8_t* __restrict ok, const double* __restrict fixed,
-                                    const Active* fa, double wsum, double wf, const Active* ba, double wb,
-                                    double* __restrict T) {
-    fused22<false, true>(n, nullptr, ok, fixed, fa, wsum, wf, ba, wb, T);
-}
+// Contiguous windows, with 0-2 normalized plugins folded in.
+#define KS_FUSED_CONTIG(NAME, MOST, NQ)                                                                       \
+    KS_VECTOR void NAME(int32_t n, const uint8_t* __restrict ok, const double* __restrict fixed, const Active* fa, \
+                        double wsum, double wf, const Active* ba, double wb, double* __restrict T,            \
+                        const NormTerm* nt) {                                                                  \
+        fused22<MOST, true, NQ>(n, nullptr, ok, fixed, fa, wsum, wf, ba, wb, T, nt);                         \
+    }
+KS_FUSED_CONTIG(fused22_least_contig0, false, 0)
+KS_FUSED_CONTIG(fused22_least_contig1, false, 1)
+KS_FUSED_CONTIG(fused22_least_contig2, false, 2)
+KS_FUSED_CONTIG(fused22_most_contig0, true, 0)
+KS_FUSED_CONTIG(fused22_most_contig1, true, 1)
+KS_FUSED_CONTIG(fused22_most_contig2, true, 2)
+#undef KS_FUSED_CONTIG
 
-KS_VECTOR void fused22_most_contig(int32_t n, const uint8_t* __restrict ok, const double* __restrict fixed,
-                                   const Active* fa, double wsum, double wf, const Active* ba, double wb,
-                                   double* __restrict T) {
-    fused22<true, true>(n, nullptr, ok, fixed, fa, wsum, wf, ba, wb, T);
-}
+using FusedContig = void (*)(int32_t, const uint8_t*, const double*, const Active*, double, double, const Active*,
+                             double, double*, const NormTerm*);
+const FusedContig kFusedContig[2][3] = {{fused22_least_contig0, fused22_least_contig1, fused22_least_contig2},
+                                        {fused22_most_contig0, fused22_most_contig1, fused22_most_contig2}};
 
-// Filter kernels specialised for one or two requested resources (cpu, memory: the common pods).
-KS_VECTOR void filter_block2(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
-                             const int64_t* __restrict f0, int64_t q0, const int64_t* __restrict f1, int64_t q1,
-                             uint8_t* __restrict ok) {
+// Filter kernels specialised for one to three requested resources (cpu, memory, ephemeral storage:
+// the common pods), in one pass.
+template <int N>
+inline void filter_n(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
+                     const int64_t* const* __restrict fr, const int64_t* __restrict fq, uint8_t* __restrict ok) {
+    const int64_t* __restrict f0 = fr[0];
+    const int64_t* __restrict f1 = N > 1 ? fr[1] : fr[0];
+    const int64_t* __restrict f2 = N > 2 ? fr[2] : fr[0];
+    const int64_t q0 = fq[0], q1 = N > 1 ? fq[1] : fq[0], q2 = N > 2 ? fq[2] : fq[0];
     for (int32_t j = 0; j < len; ++j)
-        ok[j] = static_cast<uint8_t>(sok[j] & (free_pods[j] >= 1) & (q0 <= f0[j]) & (q1 <= f1[j]));
+        ok[j] = static_cast<uint8_t>(sok[j] & (free_pods[j] >= 1) & (q0 <= f0[j]) & (q1 <= f1[j]) & (q2 <= f2[j]));
+}
+
+KS_VECTOR void filter_block1(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
+                             const int64_t* const* __restrict fr, const int64_t* __restrict fq, uint8_t* __restrict ok) {
+    filter_n<1>(len, sok, free_pods, fr, fq, ok);
+}
+
+KS_VECTOR void filter_block2(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
+                             const int64_t* const* __restrict fr, const int64_t* __restrict fq, uint8_t* __restrict ok) {
+    filter_n<2>(len, sok, free_pods, fr, fq, ok);
+}
+
+KS_VECTOR void filter_block3(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
+                             const int64_t* const* __restrict fr, const int64_t* __restrict fq, uint8_t* __restrict ok) {
+    filter_n<3>(len, sok, free_pods, fr, fq, ok);
 }
 
 // findNodesThatPassFilters' rotating walk over positions, a block at a time: it stops at the
@@ -731,16 +783,21 @@ void DenseBatch::totals_at(int32_t n, const int32_t* P, const ClassData& cd, dou
     }
 }
 
+// The largest raw score of a feasible position of the window (0 if none); ok in window order.
+int32_t window_max(const Window& win, const uint8_t* ok, const int32_t* raw) {
+    int32_t mx = 0;
+    for (int k = 0, w = 0; k < win.nseg; w += win.segs[k].b - win.segs[k].a, ++k)
+        mx = masked_max(win.segs[k].b - win.segs[k].a, ok + w, raw + win.segs[k].a, mx);
+    return mx;
+}
+
 // NodeAffinity / TaintToleration normalization over a window's totals S (window order): each plugin's
 // maximum raw score over the feasible positions, then its normalized, weighted score added. ok is in
 // window order.
 void DenseBatch::add_normalized(const Window& win, const ClassData& cd, const uint8_t* ok, double* S) {
     for (size_t q = 0; q < cd.norm.size(); ++q) {
         const StaticScoreMeta& meta = in_.static_scores_meta[cd.norm[q]];
-        int32_t mx = 0;
-        for (int k = 0, w = 0; k < win.nseg; w += win.segs[k].b - win.segs[k].a, ++k)
-            mx = masked_max(win.segs[k].b - win.segs[k].a, ok + w,
-                            cd.norm_raw[q].data() + win.segs[k].a, mx);
+        const int32_t mx = window_max(win, ok, cd.norm_raw[q].data());
         if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
         for (int k = 0, w = 0; k < win.nseg; w += win.segs[k].b - win.segs[k].a, ++k)
             normalized_add(win.segs[k].b - win.segs[k].a, cd.norm_raw[q].data() + win.segs[k].a,
@@ -759,8 +816,11 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
     while (win.more(to_find)) {
         const int32_t len = win.block(), pos = win.pos, W = win.width;
         for (size_t f = 0; f < fr.size(); ++f) fr[f] = fr_[f] + pos;
-        if (in.fit.filter_enabled && fr.size() == 2)
-            filter_block2(len, cd.ok.data() + pos, free_pods_.data() + pos, fr[0], fq_[0], fr[1], fq_[1], okw + W);
+        const size_t nf = fr.size();
+        if (in.fit.filter_enabled && nf >= 1 && nf <= 3)
+            (nf == 1 ? filter_block1 : nf == 2 ? filter_block2 : filter_block3)(len, cd.ok.data() + pos,
+                                                                             free_pods_.data() + pos, fr.data(),
+                                                                             fq_.data(), okw + W);
         else
             filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in.fit.filter_enabled,
                          static_cast<int32_t>(fr.size()), fr.data(), fq_.data(), okw + W);
@@ -785,6 +845,21 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
         // -inf where infeasible (a sparse window, e.g. a narrow node selector, gathers instead).
         double* S = wscratch_.data();
         const bool most = in.fit.strategy == FitStrategy::MostAllocated;
+        // Normalized plugins fold into the same pass once their window maxima are known (not where
+        // the scalar kernels overwrite irregular positions: add_normalized runs after those).
+        const bool fold = !any_irregular_ && cd.norm.size() <= 2;
+        NormTerm nt[2];
+        int32_t nq = 0;
+        size_t nq_plugin[2] = {0, 0};
+        if (fold)
+            for (size_t q = 0; q < cd.norm.size(); ++q) {
+                const int32_t mx = window_max(win, okw, cd.norm_raw[q].data());
+                if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
+                const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[q]];
+                nt[nq] = {nullptr, static_cast<double>(mx), 1.0 / static_cast<double>(mx),
+                          static_cast<double>(meta.weight), meta.normalize == Normalize::Reverse};
+                nq_plugin[nq++] = q;
+            }
         int32_t w = 0;
         for (int k = 0; k < nseg; ++k) {
             const int32_t a = segs[k].a, len = segs[k].b - segs[k].a;
@@ -793,8 +868,8 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
                 fa[e] = {fact_[e].alloc + a, fact_[e].used + a, fact_[e].inv + a, fact_[e].q, fact_[e].w};
                 ba[e] = {bact_[e].alloc + a, bact_[e].used + a, bact_[e].inv + a, bact_[e].q, bact_[e].w};
             }
-            (most ? fused22_most_contig : fused22_least_contig)(len, okw + w, cd.fixed.data() + a, fa, wsum_, wf_,
-                                                                 ba, wb_, S + w);
+            for (int32_t t = 0; t < nq; ++t) nt[t].raw = cd.norm_raw[nq_plugin[t]].data() + a;
+            kFusedContig[most][nq](len, okw + w, cd.fixed.data() + a, fa, wsum_, wf_, ba, wb_, S + w, nt);
             if (any_irregular_)
                 for (int32_t t = 0; t < len; ++t) {
                     if (!okw[w + t] || !irregular_[a + t]) continue;
@@ -805,7 +880,7 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
                 }
             w += len;
         }
-        add_normalized(win, cd, okw, S);
+        if (!fold) add_normalized(win, cd, okw, S);
         host_pos = position(select_in(W, S, rng));
         return found;
     }
