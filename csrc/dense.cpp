@@ -40,6 +40,7 @@ constexpr int32_t kBlock = 256;
 constexpr size_t kMaxNorm = 4;      // normalized plugins an equivalence-class cache handles
 constexpr int32_t kMinReplicas = 4;  // pods an equivalence class needs in a batch to get a cache
 constexpr int64_t kMaxSlots = 1024;  // equivalence-class caches per batch
+constexpr int32_t kIncremental = 16;  // stale positions up to which a block summary is updated in place
 constexpr int32_t kSum = 64;        // positions per block summary of an equivalence class (one dirty mask)
 static_assert(kSum == 64, "a block's dirty positions are the bits of one uint64_t");
 constexpr double kLimit = 70368744177664.0;  // 2^46: 101 * kLimit < 2^53
@@ -955,17 +956,58 @@ void DenseBatch::refresh_block(EquivData& ed, const ClassData& cd, int32_t b) {
                        static_cast<double>(meta.weight), T);
     }
     const double ninf = -std::numeric_limits<double>::infinity();
+    const double* v = ed.val.data() + a;
+    const uint8_t* ok = ed.ok.data() + a;
+    int32_t* braw = ed.braw.data() + b * Q;
+    if (ns > kIncremental || ns == len) {
+        // Many changes (or the block's first summary): the summary again from scratch.
+        for (int32_t t = 0; t < ns; ++t) {
+            ed.ok[stale[t]] = ok_[t];
+            ed.val[stale[t]] = ok_[t] ? T[t] : ninf;
+        }
+        ed.bfeas[b] = count_ok(len, ok);
+        ed.bmax[b] = max_of(len, v);
+        ed.bcnt[b] = ed.bmax[b] == ninf ? 0 : count_eq(len, v, ed.bmax[b]);
+        for (size_t q = 0; q < Q; ++q) braw[q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
+        return;
+    }
+    // A few changes: the summary updated by taking the old entries out, then putting the new ones in;
+    // what that cannot settle (the last position at the maximum left it, the largest raw score of a
+    // normalized plugin lost its feasible position) is computed again over the block.
+    int32_t feas = ed.bfeas[b], cnt = ed.bcnt[b];
+    double top = ed.bmax[b];
+    bool raw_again = false;
+    for (int32_t t = 0; t < ns; ++t) {
+        const int32_t j = stale[t];
+        if (!ed.ok[j]) continue;
+        --feas;
+        cnt -= ed.val[j] == top;
+        if (!ok_[t])
+            for (size_t q = 0; q < Q; ++q) raw_again |= cd.norm_raw[q][j] == braw[q];
+    }
     for (int32_t t = 0; t < ns; ++t) {
         const int32_t j = stale[t];
         ed.ok[j] = ok_[t];
         ed.val[j] = ok_[t] ? T[t] : ninf;
+        if (!ok_[t]) continue;
+        ++feas;
+        if (T[t] > top) {
+            top = T[t];
+            cnt = 1;
+        } else if (T[t] == top) {
+            ++cnt;
+        }
+        for (size_t q = 0; q < Q; ++q) braw[q] = std::max(braw[q], cd.norm_raw[q][j]);
     }
-    const double* v = ed.val.data() + a;
-    const uint8_t* ok = ed.ok.data() + a;
-    ed.bfeas[b] = count_ok(len, ok);
-    ed.bmax[b] = max_of(len, v);
-    ed.bcnt[b] = ed.bmax[b] == ninf ? 0 : count_eq(len, v, ed.bmax[b]);
-    for (size_t q = 0; q < Q; ++q) ed.braw[b * Q + q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
+    ed.bfeas[b] = feas;
+    if (cnt == 0) {
+        top = feas == 0 ? ninf : max_of(len, v);
+        cnt = feas == 0 ? 0 : count_eq(len, v, top);
+    }
+    ed.bmax[b] = top;
+    ed.bcnt[b] = cnt;
+    if (raw_again)
+        for (size_t q = 0; q < Q; ++q) braw[q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
 }
 
 // The window of a replica from block summaries: the same walk, verdicts, totals and draw as `window`,
