@@ -107,26 +107,19 @@ inline double floor_div(double x, double a, double inv) {
     return q;
 }
 
-// The Fit filter (with the static verdicts sok): a free pod slot and every requested resource fits.
-// Contig: positions 0..len-1 of arrays offset to a block; otherwise the positions P[0..len).
-template <bool Contig>
-inline void filter_impl(int32_t len, const int32_t* __restrict P, const uint8_t* __restrict sok,
-                        const int64_t* __restrict free_pods, bool fit_filter, int32_t nf,
-                        const int64_t* const* __restrict fr, const int64_t* __restrict fq, uint8_t* __restrict ok) {
-    for (int32_t t = 0; t < len; ++t) ok[t] = sok[Contig ? t : P[t]];
-    if (!fit_filter) return;
-    for (int32_t t = 0; t < len; ++t) ok[t] &= static_cast<uint8_t>(free_pods[Contig ? t : P[t]] >= 1);
-    for (int32_t f = 0; f < nf; ++f) {
-        const int64_t* __restrict col = fr[f];
-        const int64_t q = fq[f];
-        for (int32_t t = 0; t < len; ++t) ok[t] &= static_cast<uint8_t>(q <= col[Contig ? t : P[t]]);
-    }
-}
-
+// The Fit filter (with the static verdicts sok) over a block of positions (arrays offset to it): a free
+// pod slot and every requested resource fits.
 KS_VECTOR void filter_block(int32_t len, const uint8_t* __restrict sok, const int64_t* __restrict free_pods,
                             bool fit_filter, int32_t nf, const int64_t* const* __restrict fr,
                             const int64_t* __restrict fq, uint8_t* __restrict ok) {
-    filter_impl<true>(len, nullptr, sok, free_pods, fit_filter, nf, fr, fq, ok);
+    for (int32_t t = 0; t < len; ++t) ok[t] = sok[t];
+    if (!fit_filter) return;
+    for (int32_t t = 0; t < len; ++t) ok[t] &= static_cast<uint8_t>(free_pods[t] >= 1);
+    for (int32_t f = 0; f < nf; ++f) {
+        const int64_t* __restrict col = fr[f];
+        const int64_t q = fq[f];
+        for (int32_t t = 0; t < len; ++t) ok[t] &= static_cast<uint8_t>(q <= col[t]);
+    }
 }
 
 // The score kernels read the feasible positions P[0..n) of the window (mostly consecutive, so the
@@ -260,12 +253,6 @@ KS_VECTOR int32_t count_ok(int32_t n, const uint8_t* __restrict ok) {
 KS_VECTOR int32_t masked_max(int32_t n, const uint8_t* __restrict ok, const int32_t* __restrict v, int32_t m) {
     for (int32_t j = 0; j < n; ++j) m = std::max(m, ok[j] ? v[j] : 0);
     return m;
-}
-
-KS_VECTOR void filter_at(int32_t n, const int32_t* __restrict P, const uint8_t* __restrict sok,
-                         const int64_t* __restrict free_pods, bool fit_filter, int32_t nf,
-                         const int64_t* const* __restrict fr, const int64_t* __restrict fq, uint8_t* __restrict ok) {
-    filter_impl<false>(n, P, sok, free_pods, fit_filter, nf, fr, fq, ok);
 }
 
 // A normalized static plugin with its window maximum (mx > 0), as normalized_add applies it.
@@ -470,6 +457,17 @@ private:
     int32_t slots_ = 0, slots_used_ = 0;
     int64_t binds_ = 0;
     std::vector<Piece> pieces_;   // equiv_blocks' window
+    // Positions refilter_block took in the current window (old verdict and total kept for the summary
+    // update), and their blocks.
+    struct PendBlock {
+        int32_t b, begin, end;
+        bool whole;
+    };
+    std::vector<int32_t> pend_;
+    std::vector<uint8_t> pend_old_ok_;
+    std::vector<double> pend_old_val_;
+    std::vector<PendBlock> pend_blocks_;
+    int32_t npend_ = 0;
 
     // The pod being scheduled.
     PodPlan plan_;
@@ -496,7 +494,8 @@ private:
     int64_t window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed, int32_t& host_pos,
                    SplitMix64& rng);
     void activate(EquivData& ed, const ClassData& cd);
-    void refresh_block(EquivData& ed, const ClassData& cd, int32_t b);
+    void refilter_block(EquivData& ed, const ClassData& cd, int32_t b);
+    void score_pending(EquivData& ed, const ClassData& cd);
     int64_t equiv_blocks(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
                          int32_t& host_pos, SplitMix64& rng);
 };
@@ -931,83 +930,116 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
     }
 }
 
-// Brings block b of an equivalence class up to date: the positions a bind changed since the class last
-// read them are filtered and scored again, then the block's summary is made again.
-void DenseBatch::refresh_block(EquivData& ed, const ClassData& cd, int32_t b) {
+// Brings block b of an equivalence class up to date, in two steps: here the positions a bind changed
+// since the class last read them are filtered again (the walk needs the block's feasible count now),
+// and their totals and the block's summary wait for score_pending, which scores every such position
+// of the window in one pass.
+void DenseBatch::refilter_block(EquivData& ed, const ClassData& cd, int32_t b) {
     uint64_t& mask = dirty_[static_cast<size_t>(b) * slots_ + ed.slot];
     if (mask == 0) return;
     const BatchInput& in = in_;
     const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
-    int32_t* stale = P_.data();
-    int32_t ns = 0;
-    for (uint64_t m = mask; m; m &= m - 1) stale[ns++] = a + __builtin_ctzll(m);
+    const int32_t begin = npend_;
+    const int32_t nf = static_cast<int32_t>(fr_.size());
+    int32_t feas = ed.bfeas[b];
+    for (uint64_t m = mask; m; m &= m - 1) {
+        const int32_t j = a + __builtin_ctzll(m);
+        bool ok = cd.ok[j] != 0;  // filter_block's verdict for one position
+        if (ok && in.fit.filter_enabled) {
+            ok = free_pods_[j] >= 1;
+            for (int32_t f = 0; f < nf; ++f) ok = ok && fq_[f] <= fr_[f][j];
+        }
+        pend_[npend_] = j;
+        pend_old_ok_[npend_] = ed.ok[j];
+        pend_old_val_[npend_] = ed.val[j];
+        ++npend_;
+        feas += static_cast<int32_t>(ok) - ed.ok[j];
+        ed.ok[j] = ok;
+    }
     mask = 0;
-    filter_at(ns, stale, cd.ok.data(), free_pods_.data(), in.fit.filter_enabled, static_cast<int32_t>(fr_.size()),
-              fr_.data(), fq_.data(), ok_.data());
+    const int32_t ns = npend_ - begin;
+    const bool whole = ns > kIncremental || ns == len;
+    ed.bfeas[b] = whole ? count_ok(len, ed.ok.data() + a) : feas;  // whole: the old entries may be unset
+    pend_blocks_.push_back({b, begin, npend_, whole});
+}
+
+// The totals of the positions refilter_block took in this window, then their blocks' summaries.
+void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
+    if (npend_ == 0) return;
+    const BatchInput& in = in_;
+    int32_t* P = P_.data();
+    int32_t n = 0;
+    for (int32_t t = 0; t < npend_; ++t) {
+        P[n] = pend_[t];
+        n += ed.ok[pend_[t]];
+    }
     double* T = tot_.data();
-    totals_at(ns, stale, cd, T);
+    totals_at(n, P, cd, T);
     // The normalized plugins as normalized_add adds them, for the class-wide maximum.
     const size_t Q = cd.norm.size();
     for (size_t q = 0; q < Q; ++q) {
         if (cd.norm_top[q] == 0) continue;
         const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[q]];
-        for (int32_t t = 0; t < ns; ++t) nraw_[t] = cd.norm_raw[q][stale[t]];
-        normalized_add(ns, nraw_.data(), static_cast<double>(cd.norm_top[q]), meta.normalize == Normalize::Reverse,
+        for (int32_t t = 0; t < n; ++t) nraw_[t] = cd.norm_raw[q][P[t]];
+        normalized_add(n, nraw_.data(), static_cast<double>(cd.norm_top[q]), meta.normalize == Normalize::Reverse,
                        static_cast<double>(meta.weight), T);
     }
     const double ninf = -std::numeric_limits<double>::infinity();
-    const double* v = ed.val.data() + a;
-    const uint8_t* ok = ed.ok.data() + a;
-    int32_t* braw = ed.braw.data() + b * Q;
-    if (ns > kIncremental || ns == len) {
-        // Many changes (or the block's first summary): the summary again from scratch.
-        for (int32_t t = 0; t < ns; ++t) {
-            ed.ok[stale[t]] = ok_[t];
-            ed.val[stale[t]] = ok_[t] ? T[t] : ninf;
+    for (const PendBlock& pb : pend_blocks_) {
+        const int32_t b = pb.b, a = b * kSum, len = std::min(kSum, M_ - a);
+        const double* v = ed.val.data() + a;
+        const uint8_t* ok = ed.ok.data() + a;
+        int32_t* braw = ed.braw.data() + b * Q;
+        if (pb.whole) {
+            // Many changes (or the block's first summary): the summary again from scratch.
+            for (int32_t t = pb.begin; t < pb.end; ++t) {
+                const int32_t j = pend_[t];
+                ed.val[j] = ed.ok[j] ? *T++ : ninf;
+            }
+            ed.bmax[b] = max_of(len, v);
+            ed.bcnt[b] = ed.bmax[b] == ninf ? 0 : count_eq(len, v, ed.bmax[b]);
+            for (size_t q = 0; q < Q; ++q) braw[q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
+            continue;
         }
-        ed.bfeas[b] = count_ok(len, ok);
-        ed.bmax[b] = max_of(len, v);
-        ed.bcnt[b] = ed.bmax[b] == ninf ? 0 : count_eq(len, v, ed.bmax[b]);
-        for (size_t q = 0; q < Q; ++q) braw[q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
-        return;
-    }
-    // A few changes: the summary updated by taking the old entries out, then putting the new ones in;
-    // what that cannot settle (the last position at the maximum left it, the largest raw score of a
-    // normalized plugin lost its feasible position) is computed again over the block.
-    int32_t feas = ed.bfeas[b], cnt = ed.bcnt[b];
-    double top = ed.bmax[b];
-    bool raw_again = false;
-    for (int32_t t = 0; t < ns; ++t) {
-        const int32_t j = stale[t];
-        if (!ed.ok[j]) continue;
-        --feas;
-        cnt -= ed.val[j] == top;
-        if (!ok_[t])
-            for (size_t q = 0; q < Q; ++q) raw_again |= cd.norm_raw[q][j] == braw[q];
-    }
-    for (int32_t t = 0; t < ns; ++t) {
-        const int32_t j = stale[t];
-        ed.ok[j] = ok_[t];
-        ed.val[j] = ok_[t] ? T[t] : ninf;
-        if (!ok_[t]) continue;
-        ++feas;
-        if (T[t] > top) {
-            top = T[t];
-            cnt = 1;
-        } else if (T[t] == top) {
-            ++cnt;
+        // A few changes: the old entries out, then the new ones in; what that cannot settle (the last
+        // position at the maximum left, the largest raw score of a normalized plugin lost its feasible
+        // position) is computed again over the block.
+        int32_t cnt = ed.bcnt[b];
+        double top = ed.bmax[b];
+        bool raw_again = false;
+        for (int32_t t = pb.begin; t < pb.end; ++t) {
+            if (!pend_old_ok_[t]) continue;
+            cnt -= pend_old_val_[t] == top;
+            if (!ed.ok[pend_[t]])
+                for (size_t q = 0; q < Q; ++q) raw_again |= cd.norm_raw[q][pend_[t]] == braw[q];
         }
-        for (size_t q = 0; q < Q; ++q) braw[q] = std::max(braw[q], cd.norm_raw[q][j]);
+        for (int32_t t = pb.begin; t < pb.end; ++t) {
+            const int32_t j = pend_[t];
+            if (!ed.ok[j]) {
+                ed.val[j] = ninf;
+                continue;
+            }
+            const double x = *T++;
+            ed.val[j] = x;
+            if (x > top) {
+                top = x;
+                cnt = 1;
+            } else if (x == top) {
+                ++cnt;
+            }
+            for (size_t q = 0; q < Q; ++q) braw[q] = std::max(braw[q], cd.norm_raw[q][j]);
+        }
+        if (cnt == 0) {
+            top = ed.bfeas[b] == 0 ? ninf : max_of(len, v);
+            cnt = ed.bfeas[b] == 0 ? 0 : count_eq(len, v, top);
+        }
+        ed.bmax[b] = top;
+        ed.bcnt[b] = cnt;
+        if (raw_again)
+            for (size_t q = 0; q < Q; ++q) braw[q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
     }
-    ed.bfeas[b] = feas;
-    if (cnt == 0) {
-        top = feas == 0 ? ninf : max_of(len, v);
-        cnt = feas == 0 ? 0 : count_eq(len, v, top);
-    }
-    ed.bmax[b] = top;
-    ed.bcnt[b] = cnt;
-    if (raw_again)
-        for (size_t q = 0; q < Q; ++q) braw[q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
+    npend_ = 0;
+    pend_blocks_.clear();
 }
 
 // The window of a replica from block summaries: the same walk, verdicts, totals and draw as `window`,
@@ -1028,7 +1060,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     while (processed < M_ && found < to_find) {
         const int32_t b = pos / kSum, be = std::min((b + 1) * kSum, M_);
         const int32_t end = static_cast<int32_t>(std::min<int64_t>(be, pos + (M_ - processed)));
-        refresh_block(ed, cd, b);
+        refilter_block(ed, cd, b);
         const int32_t len = end - pos;
         const bool whole = pos == b * kSum && end == be;
         const int32_t cnt = whole ? ed.bfeas[b] : count_ok(len, ed.ok.data() + pos);
@@ -1047,6 +1079,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
         pos = end == M_ ? 0 : end;
     }
     processed_out = processed;
+    score_pending(ed, cd);
     if (found == 0) return 0;
     const uint8_t* ok = ed.ok.data();
     if (found == 1) {
@@ -1176,6 +1209,9 @@ void DenseBatch::run() {
     xs_.assign(std::max<size_t>(bal_cols_.size(), 1) * cap_, 0.0);
     wscratch_.assign(cap_, 0.0);
     pieces_.assign(static_cast<size_t>(M_ / kSum) + 3, Piece{0, 0, false});
+    pend_.assign(M_, 0);
+    pend_old_ok_.assign(M_, 0);
+    pend_old_val_.assign(M_, 0.0);
     any_irregular_ = false;
     for (uint8_t v : irregular_) any_irregular_ |= v != 0;
     int32_t prepared = -1;  // the equivalence class prepare_pod last ran for (replicas share it)
