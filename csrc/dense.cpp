@@ -249,6 +249,33 @@ KS_VECTOR int32_t count_ok(int32_t n, const uint8_t* __restrict ok) {
     return c;
 }
 
+// A window piece read position by position: its largest total, how many positions have it (0 if it
+// has no feasible position), and per normalized plugin the largest raw score of a feasible position
+// (at least raw[q] on entry); one call for what max_of, count_eq and masked_max do.
+KS_VECTOR double piece_stats(int32_t n, const double* __restrict v, const uint8_t* __restrict ok,
+                             const int32_t* const* __restrict raws, int32_t Q, int32_t* __restrict cnt,
+                             int32_t* __restrict raw) {
+    const double ninf = -std::numeric_limits<double>::infinity();
+    v8d acc = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
+    int32_t t = 0;
+    for (; t + 8 <= n; t += 8) {
+        const v8d x = load8(v + t);
+        acc = x > acc ? x : acc;
+    }
+    double m = hmax(acc);
+    for (; t < n; ++t) m = std::max(m, v[t]);
+    int32_t c = 0;
+    for (t = 0; t < n; ++t) c += v[t] == m;
+    *cnt = m == ninf ? 0 : c;
+    for (int32_t q = 0; q < Q; ++q) {
+        const int32_t* __restrict r = raws[q];
+        int32_t mx = raw[q];
+        for (t = 0; t < n; ++t) mx = std::max(mx, ok[t] ? r[t] : 0);
+        raw[q] = mx;
+    }
+    return m;
+}
+
 // Integer copies of the raw scores, so the maximum is a vectorised integer reduction.
 KS_VECTOR int32_t masked_max(int32_t n, const uint8_t* __restrict ok, const int32_t* __restrict v, int32_t m) {
     for (int32_t j = 0; j < n; ++j) m = std::max(m, ok[j] ? v[j] : 0);
@@ -1112,11 +1139,11 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
             for (size_t q = 0; q < Q; ++q) raw[q] = std::max(raw[q], ed.braw[b * Q + q]);
             continue;
         }
-        const int32_t len = pc.b - pc.a;
-        const double* v = ed.val.data() + pc.a;
-        const double m = max_of(len, v);
-        if (m != ninf) merge(m, count_eq(len, v, m));
-        for (size_t q = 0; q < Q; ++q) raw[q] = masked_max(len, ok + pc.a, cd.norm_raw[q].data() + pc.a, raw[q]);
+        const int32_t* raws[kMaxNorm];
+        for (size_t q = 0; q < Q; ++q) raws[q] = cd.norm_raw[q].data() + pc.a;
+        int32_t c = 0;
+        const double m = piece_stats(pc.b - pc.a, ed.val.data() + pc.a, ok + pc.a, raws, static_cast<int32_t>(Q), &c, raw);
+        merge(m, c);
     }
     for (size_t q = 0; q < Q; ++q)
         if (raw[q] != 0 && raw[q] != cd.norm_top[q]) return -1;
