@@ -78,7 +78,7 @@ struct ClassData {
 // A block's positions that binds changed since the class last read it are the set bits of its dirty
 // mask (DenseBatch::dirty_).
 struct EquivData {
-    int32_t slot = -1;          // column in dirty_; -1 not yet used, -2 none left (the class scans)
+    int32_t slot = -1;  // column in dirty_; -1 not yet used; -2 no cache (see DenseBatch::setup): scans
     std::vector<uint8_t> ok;
     std::vector<double> val;
     std::vector<int32_t> bfeas;
@@ -414,7 +414,7 @@ struct Window {
     int64_t found = 0, processed = 0;
     int32_t width = 0, pos = 0, M = 0;
 
-    Window(int64_t start, int32_t m) : pos(m > 0 ? static_cast<int32_t>(start % m) : 0), M(m) {}
+    Window(int64_t start, int32_t m) : pos(m > 0 ? static_cast<int32_t>(start < m ? start : start % m) : 0), M(m) {}
     bool more(int64_t to_find) const { return processed < M && found < to_find; }
     int32_t block() const {
         return static_cast<int32_t>(std::min<int64_t>({kBlock, static_cast<int64_t>(M - pos), M - processed}));
@@ -512,6 +512,14 @@ private:
     std::vector<int32_t> nraw_;
 
     void setup();
+    // nextStartNodeIndex = (nextStartNodeIndex + processedNodes) % len(allNodes), with one subtraction
+    // instead of a division in the usual case (start < N, processed <= N).
+    int64_t next_start(int64_t start, int64_t processed) const {
+        if (N_ == 0) return start;
+        start += processed;
+        if (start >= N_) start = start < 2 * static_cast<int64_t>(N_) ? start - N_ : start % N_;
+        return start;
+    }
     ClassData& class_data(int32_t s);
     void bind(int32_t p, int32_t node);
     void prepare_pod(int32_t p);
@@ -1082,7 +1090,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
                                  int64_t& processed_out, int32_t& host_pos, SplitMix64& rng) {
     Piece* pieces = pieces_.data();  // sized in run(): a window has at most one piece per block, plus one
     int32_t np = 0;
-    int32_t pos = M_ > 0 ? static_cast<int32_t>(start % M_) : 0;
+    int32_t pos = M_ > 0 ? static_cast<int32_t>(start < M_ ? start : start % M_) : 0;
     int64_t processed = 0, found = 0;
     while (processed < M_ && found < to_find) {
         const int32_t b = pos / kSum, be = std::min((b + 1) * kSum, M_);
@@ -1248,7 +1256,7 @@ void DenseBatch::run() {
         EquivData* eqd = eq >= 0 ? &equiv_[eq] : nullptr;
         if (eqd && eqd->failed_at == binds_) {
             // No bind since this class last failed: the same walk over every node, the same diagnosis.
-            if (N_ > 0) start = (start + M_) % N_;
+            start = next_start(start, M_);
             for (size_t k = eqd->diag_begin; k < eqd->diag_end; k += 3)
                 out_.failures.insert(out_.failures.end(), {p, out_.failures[k + 1], out_.failures[k + 2]});
             continue;
@@ -1263,7 +1271,7 @@ void DenseBatch::run() {
         found = eqd && eqd->slot >= 0 ? equiv_blocks(*eqd, cd, start, to_find, processed, host_pos, rng) : -1;
         if (found < 0) found = window(cd, start, to_find, processed, host_pos, rng);
         // nextStartNodeIndex = (nextStartNodeIndex + processedNodes) % len(allNodes)
-        if (N_ > 0) start = (start + processed) % N_;
+        start = next_start(start, processed);
         out_.feasible_count[p] = found;
         if (found == 0) {
             const size_t begin = out_.failures.size();
