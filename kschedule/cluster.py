@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from itertools import count
+from itertools import chain, count
 from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
@@ -643,14 +643,12 @@ class Cluster:
         """Node rows in the order kube-scheduler visits them (upstream nodeTree.list(): one node
         from each zone in turn)."""
         zones = list(self.node_tree.values())
-        out = []
-        depth = 0
-        while len(out) < self.nodes.n:
-            for z in zones:
-                if depth < len(z):
-                    out.append(self.nodes.index[z[depth]])
-            depth += 1
-        return np.asarray(out, dtype=np.int32)
+        sizes = np.fromiter(map(len, zones), np.intp, len(zones))
+        rows = np.fromiter(map(self.nodes.index.__getitem__, chain.from_iterable(zones)), np.int32,
+                           int(sizes.sum()))
+        zone = np.repeat(np.arange(len(zones)), sizes)
+        depth = np.arange(len(rows)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return rows[np.lexsort((zone, depth))]  # by depth in the zone, then zone order
 
     def _node_row(self, name: str) -> int:
         try:

@@ -16,9 +16,10 @@ import numpy as np
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _SHIFT = np.uint64(29)
-#: log2 of the hash buckets per row: 2 (4 buckets per row) leaves about 1 row in 5 of a batch of
-#: distinct rows sharing its bucket with another hash value.
-BUCKET_BITS_PER_ROW = 2
+#: log2 of the hash buckets per row, at least: with 1 (2 to 4 buckets per row), between a fifth and
+#: two fifths of a batch of distinct rows share their bucket with another hash value (those rows are
+#: sorted), and the bucket tables stay small.
+BUCKET_BITS_PER_ROW = 1
 
 
 def row_hash(columns: list) -> np.ndarray:
