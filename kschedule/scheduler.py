@@ -377,7 +377,7 @@ class Scheduler:
         nz_by_resource = c.pods._nonzero[:, cols]
         pod_req = np.ascontiguousarray(req_by_resource.T)
         pod_nz = np.ascontiguousarray(nz_by_resource.T)
-        equiv = equivalence_classes([pod_class, *req_by_resource, *nz_by_resource]) \
+        equiv = equivalence_classes([pod_class, *req_by_resource, *nz_by_resource], self._replica_sets(cols)) \
             if (self.equivalence_cache and not explain) else np.zeros(0, np.int32)
         if order is None:
             order = self._node_order()
@@ -394,6 +394,12 @@ class Scheduler:
             len(ev.reasons), explain, gpu, self.dense_path)
         self.last_kernel_seconds += time.perf_counter() - t0
         return res, ev
+
+    def _replica_sets(self, cols) -> Optional[np.ndarray]:
+        """The owner of each pod when every pod has one: replicas of one controller share their
+        template, so equivalence classes are found per owner (a hint, checked pod by pod)."""
+        owner = self.cluster.pods._owner[cols]
+        return owner if len(owner) and owner.min() >= 0 else None
 
     def _classes_by_spec(self, ev: StaticEvaluator, rows: np.ndarray) -> tuple:
         """Static classes of pending pod rows, one evaluation per distinct spec parse (the class key
@@ -584,7 +590,7 @@ class Scheduler:
         """The rows of ``pods`` when every item is the full key of a pod in the cluster (the usual
         call: keys of pending pods), found with C-level loops; None otherwise. Every key in the index
         holds a "/", so a short name ("web-1" for "default/web-1") is not found here either."""
-        if not pods or set(map(type, pods)) != {str}:
+        if not pods or list(map(type, pods)).count(str) != len(pods):
             return None
         t = self.cluster.pods
         start = t.index.get(pods[0])

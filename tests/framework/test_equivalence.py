@@ -83,3 +83,35 @@ def test_distinct_hashes_in_one_bucket(seed, monkeypatch):
     got = eq.equivalence_classes(columns)
     assert np.array_equal(got, eq.equivalence_classes_sorted(columns))
     assert got.tolist() == expected(columns)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_group_hint_never_changes_the_result(seed):
+    """Rows equal within their group (the fast case), nearly so (one row differs), or not at all."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 2000))
+    g = int(rng.integers(1, n + 1))
+    groups = rng.integers(0, g, n) * 3  # sparse ids, as spec ids are
+    pool = rng.integers(0, 4, (g * 3, 3))  # few values: groups often share rows
+    key = pool[groups]
+    cls = (groups % 2).astype(np.int32)
+    if seed % 3 == 1:
+        key[int(rng.integers(0, n))] += 1
+    elif seed % 3 == 2:
+        key = rng.integers(0, 3, (n, 3))
+    columns = [cls, *key.T]
+    got = eq.equivalence_classes(columns, groups)
+    assert np.array_equal(got, eq.equivalence_classes_sorted(columns))
+    assert np.array_equal(got, eq.equivalence_classes(columns))
+    assert got.tolist() == expected(columns)
+
+
+def test_group_hint_with_colliding_hashes(monkeypatch):
+    real = eq.row_hash
+    monkeypatch.setattr(eq, "row_hash", lambda cols: real(cols) & np.uint64(1))
+    groups = np.array([0, 0, 1, 1, 2, 5, 5])
+    columns = [np.array([1, 1, 2, 2, 3, 1, 1]), np.array([0, 0, 0, 0, 0, 9, 9])]
+    got = eq.equivalence_classes(columns, groups)
+    assert np.array_equal(got, eq.equivalence_classes_sorted(columns))
+    assert got[0] == got[1] and got[2] == got[3] and got[5] == got[6] and got[4] == -1
+    assert len({int(got[0]), int(got[2]), int(got[5])}) == 3
