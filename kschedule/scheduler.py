@@ -8,8 +8,11 @@ nodes, from a seeded generator; see kschedule.framework.reference.select_host). 
 bound before the next pod is evaluated. Whole batches cross into C++: ``csrc/dense.cpp`` (the
 position-ordered, vectorised loop) when the batch qualifies, else ``csrc/schedule.cpp`` (explain,
 GPU sharing, RequestedToCapacityRatio); both give identical results. A batch is classified per
-distinct spec parse (``Cluster.pods.spec``), not per pod; static per-class plugin results come from
-:mod:`kschedule.framework.static`.
+group of spec parses (``Cluster.pods.spec``) that share every object a decision reads, not per pod;
+static per-class plugin results come from :mod:`kschedule.framework.static`, equivalence classes
+(pods whose Fit/BalancedAllocation work the kernel shares) from
+:mod:`kschedule.framework.equivalence`. ``schedule`` returns a :class:`PlacementList`, which builds
+its Placement objects only when they are read.
 """
 from __future__ import annotations
 
@@ -59,7 +62,7 @@ class Explanation:
 # Positions in a spec parse tuple.
 _SCHEDULER_NAME, _HOST_PORTS = (_INFO_FIELDS.index(f) for f in ("scheduler_name", "host_ports"))
 #: The spec fields everything schedule() decides per pod depends on (profile, unimplemented plugins,
-#: PreFilter, static class, host ports): all but priority and requests.
+#: PreFilter, static class, host ports): all but the priority and the requests.
 _DECISION_FIELDS = itemgetter(*(_INFO_FIELDS.index(f) for f in (
     "scheduler_name", "tolerations", "required_affinity", "preferred_terms", "host_ports", "images",
     "num_containers", "needs_plugins")))
@@ -552,7 +555,7 @@ class Scheduler:
                        "message has no preemption part")
         return out
 
-    @without_gc  # large temporary lists next to a large object graph; see kschedule.gcpause
+    @without_gc  # Pod dicts, failure messages: many small objects next to a large object graph; see kschedule.gcpause
     def schedule(self, pods: Iterable[Any]) -> PlacementList:
         """Schedule pods (Pod dicts, which are added to the cluster first, or keys of pending pods),
         binding each placed pod. Returns a :class:`PlacementList`: a :class:`Placement` per pod, in
@@ -681,16 +684,21 @@ class Scheduler:
         uniq, first, inv = _factorize(c.pods._spec[rows], len(specs))
         # Object identity, not equality: the same objects decide the same way, and ids hash fast.
         groups: dict = {}
-        group_of_spec = np.fromiter(
-            (groups.setdefault(tuple(map(id, _DECISION_FIELDS(specs[sid]))), len(groups)) for sid in uniq.tolist()),
-            np.intp, len(uniq))
-        first_spec = np.full(len(groups), len(uniq), np.intp)
-        np.minimum.at(first_spec, group_of_spec, np.arange(len(uniq)))
+        group_of_spec = []
+        first_spec = []  # per group, its smallest spec (an index into uniq)
+        for u, sid in enumerate(uniq.tolist()):
+            key = tuple(map(id, _DECISION_FIELDS(specs[sid])))
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = len(first_spec)
+                first_spec.append(u)
+            group_of_spec.append(g)
+        group_of_spec = np.asarray(group_of_spec, np.intp)
         by_name = self.profiles.by_name
         kinds = np.empty(len(groups), np.int8)
         ported = np.zeros(len(groups), bool)
         profiles, messages_, porders, reps = [], [], [], []
-        for g, u in enumerate(first_spec.tolist()):
+        for g, u in enumerate(first_spec):
             sp = specs[int(uniq[u])]
             row = int(rows[first[u]])
             profile = by_name.get(sp[_SCHEDULER_NAME])
@@ -810,7 +818,7 @@ def _key_and_node(p: Any) -> tuple:
 def _row_selector(rows: np.ndarray):
     """``rows`` as an index for columns: a slice when they are consecutive (pods added together and
     scheduled in that order), which selects without copying."""
-    if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and (len(rows) == 1 or (np.diff(rows) == 1).all()):
+    if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and (np.diff(rows) == 1).all():
         return slice(int(rows[0]), int(rows[-1]) + 1)
     return rows
 

@@ -38,7 +38,8 @@ def random_node(r, i):
     taints = [{"key": "dedicated", "value": "x", "effect": "NoSchedule"}] if r.random() < 0.2 else []
     if r.random() < 0.15:
         taints.append({"key": "soft", "value": "y", "effect": "PreferNoSchedule"})
-    alloc = {"cpu": str(r.choice([2, 4, 8])), "memory": f"{r.choice([4, 8, 16])}Gi", "pods": str(r.choice([3, 10, 110]))}
+    alloc = {"cpu": str(r.choice([2, 4, 8])), "memory": f"{r.choice([4, 8, 16])}Gi",
+             "pods": str(r.choice([3, 10, 110]))}
     if r.random() < 0.3:
         alloc["example.com/foo"] = str(r.choice([1, 2, 4]))
     images = [{"names": [f"img{k}:v1"], "sizeBytes": 300 << 20} for k in range(3) if r.random() < 0.5]
@@ -228,8 +229,8 @@ def test_keys_in_row_order_short_names_and_dicts_agree(seed):
 
 # ---------------------------------------------------------------- errors
 def bound_cluster():
-    c = ks.Cluster.from_objects(nodes=[node("a"), node("b")],
-                                pods=[pod("p0"), pod("p1", nodeName="a"), pod("p2"), pod("p3", nodeName="b"), pod("p4")])
+    pods = [pod("p0"), pod("p1", nodeName="a"), pod("p2"), pod("p3", nodeName="b"), pod("p4")]
+    c = ks.Cluster.from_objects(nodes=[node("a"), node("b")], pods=pods)
     return c, ks.Scheduler(c, seed=5)
 
 
