@@ -31,7 +31,8 @@ name is ``cluster.resources.ids[name]``. Label keys/values, taints, namespaces a
 
 Per pod (``cluster.pods``): ``requests`` (R, p) int64, ``nonzero`` (2, p) int64, ``node`` int32
 (-1 for a pod not bound), ``priority`` int32, ``namespace`` int32, ``owner`` int32 (-1 none),
-``label_values`` (K, p) int32.
+``label_values`` (K, p) int32, ``has_node_name`` uint8 (the object sets ``spec.nodeName``; such a
+pod keeps the name when it is unbound).
 
 Columns are views into buffers that grow geometrically; a view taken before a mutation that adds a
 node, pod, resource or label key may be stale afterwards — take views after mutating.
@@ -46,7 +47,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from itertools import count
+from itertools import chain, count
 from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
@@ -70,6 +71,12 @@ SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2000000000, "system-node-c
 _INITIAL_CAPACITY = 16
 _TERMINATED_PHASES = ("Succeeded", "Failed")
 _TERMINATED = frozenset(_TERMINATED_PHASES)
+
+
+def _stable_argsort(rows: np.ndarray, bound: int) -> np.ndarray:
+    """np.argsort(rows, kind="stable") of rows in [0, bound): as int16 when they fit, which numpy
+    sorts by radix (linear time); a stable sort's permutation does not depend on the dtype."""
+    return np.argsort(rows.astype(np.int16) if bound <= 1 << 15 else rows, kind="stable")
 
 
 def _grow(arr: np.ndarray, axis: int, new_size: int, fill) -> np.ndarray:
@@ -170,8 +177,35 @@ class NodeTable(_Table):
         self.names: list = []
         self.index: dict = {}
         self.infos: list = []  # NodeInfo per row
-        self.pods: list = []  # per row: set of pod rows bound to it
+        self._pod_sets: list = []  # per row: set of pod rows bound to it (read through ``pods``)
+        self._pending_binds: list = []  # (pod rows, node rows) arrays not yet in _pod_sets
         self.used_ports: list = []  # per row: Counter of (protocol, host_ip, host_port)
+
+    @property
+    def pods(self) -> list:
+        """Per node row, the set of pod rows bound to it. Bulk binds (Scheduler.schedule, loading)
+        record their rows as arrays and the sets are updated here, when next read: binding 100,000
+        pods then costs no per-pod Python work until someone looks."""
+        if self._pending_binds:
+            self._apply_binds()
+        return self._pod_sets
+
+    def defer_pod_sets(self, pod_rows: np.ndarray, node_rows: np.ndarray) -> None:
+        """Add pods to the sets of ``pods`` on its next read (rows as they are now: every mutation
+        that renumbers rows reads ``pods`` first)."""
+        self._pending_binds.append((np.array(pod_rows, np.intp), np.array(node_rows, np.intp)))
+
+    def _apply_binds(self) -> None:
+        pending, self._pending_binds = self._pending_binds, []
+        sets = self._pod_sets
+        for pod_rows, node_rows in pending:
+            # Pods grouped by node, in bind order within a node: one set update per node.
+            order = _stable_argsort(node_rows, self.n)
+            nr_sorted = node_rows[order]
+            pr_sorted = pod_rows[order].tolist()
+            starts = [0, *(np.flatnonzero(np.diff(nr_sorted)) + 1).tolist()]
+            for nr, a, b in zip(nr_sorted[starts].tolist(), starts, starts[1:] + [len(pr_sorted)]):
+                sets[nr].update(pr_sorted[a:b])
 
     # -- views ---------------------------------------------------------------------------------
     allocatable = property(lambda self: self._allocatable[: self.R, : self.n])
@@ -275,7 +309,7 @@ class PodTable(_Table):
     _columns = {
         "requests": (1, 0), "nonzero": (1, 0), "node": (0, -1), "priority": (0, 0),
         "namespace": (0, -1), "owner": (0, -1), "label_values": (1, -1), "gpu_devices": (0, 0),
-        "spec": (0, -1), "gpu_request": (0, 0),
+        "spec": (0, -1), "gpu_request": (0, 0), "has_node_name": (0, 0),
     }
 
     def __init__(self, num_resources: int):
@@ -292,6 +326,9 @@ class PodTable(_Table):
         # of one template), so a scheduler can classify a batch per distinct spec, without PodInfos.
         self._spec = np.zeros(0, np.int64)
         self._gpu_request = np.zeros(0, np.uint8)  # 1: the pod requests shared GPUs (Open-Gpu-Share)
+        # 1: the pod object sets spec.nodeName. It keeps that name when unbound (Cluster.unbind,
+        # remove_node), and NodeName then rejects every other node: schedulers must look at it.
+        self._has_node_name = np.zeros(0, np.uint8)
         self.keys: list = []  # "namespace/name" per row
         self.index: dict = {}
         self.infos = PodInfos()  # PodInfo per row
@@ -306,6 +343,7 @@ class PodTable(_Table):
     gpu_devices = property(lambda self: self._gpu_devices[: self.n])
     spec = property(lambda self: self._spec[: self.n])
     gpu_request = property(lambda self: self._gpu_request[: self.n])
+    has_node_name = property(lambda self: self._has_node_name[: self.n])
     cpu_milli = property(lambda self: self._requests[RES_CPU, : self.n])
     memory_bytes = property(lambda self: self._requests[RES_MEMORY, : self.n])
 
@@ -605,14 +643,12 @@ class Cluster:
         """Node rows in the order kube-scheduler visits them (upstream nodeTree.list(): one node
         from each zone in turn)."""
         zones = list(self.node_tree.values())
-        out = []
-        depth = 0
-        while len(out) < self.nodes.n:
-            for z in zones:
-                if depth < len(z):
-                    out.append(self.nodes.index[z[depth]])
-            depth += 1
-        return np.asarray(out, dtype=np.int32)
+        sizes = np.fromiter(map(len, zones), np.intp, len(zones))
+        rows = np.fromiter(map(self.nodes.index.__getitem__, chain.from_iterable(zones)), np.int32,
+                           int(sizes.sum()))
+        zone = np.repeat(np.arange(len(zones)), sizes)
+        depth = np.arange(len(rows)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return rows[np.lexsort((zone, depth))]  # by depth in the zone, then zone order
 
     def _node_row(self, name: str) -> int:
         try:
@@ -669,6 +705,7 @@ class Cluster:
         node_row[""] = -1
         node_col = np.fromiter(map(node_row.__getitem__, cols.node_names), np.int32, m)
         bound = np.nonzero(node_col >= 0)[0]
+        t._has_node_name[start + bound] = 1
         if len(bound):
             # Rows with host ports or GPUs: bound one by one.
             ported = [s for s, sp in enumerate(cols.specs) if sp[8]]
@@ -728,14 +765,7 @@ class Cluster:
             for pr, nr in pairs:
                 n.pods[nr].add(pr)
         else:
-            # Pods grouped by node: one set update per node instead of one add per pod.
-            order = np.argsort(node_rows, kind="stable")
-            nr_sorted = node_rows[order]
-            pr_sorted = pod_rows[order].tolist()
-            starts = [0, *(np.flatnonzero(np.diff(nr_sorted)) + 1).tolist()]
-            node_pods = n.pods
-            for nr, a, b in zip(nr_sorted[starts].tolist(), starts, starts[1:] + [len(pr_sorted)]):
-                node_pods[nr].update(pr_sorted[a:b])
+            n.defer_pod_sets(pod_rows, node_rows)
             keep = np.isin(pod_rows, special)
             pairs = zip(pod_rows[keep].tolist(), node_rows[keep].tolist())
         for pr, nr in pairs:

@@ -8,14 +8,19 @@ nodes, from a seeded generator; see kschedule.framework.reference.select_host). 
 bound before the next pod is evaluated. Whole batches cross into C++: ``csrc/dense.cpp`` (the
 position-ordered, vectorised loop) when the batch qualifies, else ``csrc/schedule.cpp`` (explain,
 GPU sharing, RequestedToCapacityRatio); both give identical results. A batch is classified per
-distinct spec parse (``Cluster.pods.spec``), not per pod; static per-class plugin results come from
-:mod:`kschedule.framework.static`.
+group of spec parses (``Cluster.pods.spec``) that share every object a decision reads, not per pod;
+static per-class plugin results come from :mod:`kschedule.framework.static`, equivalence classes
+(pods whose Fit/BalancedAllocation work the kernel shares) from
+:mod:`kschedule.framework.equivalence`. ``schedule`` returns a :class:`PlacementList`, which builds
+its Placement objects only when they are read.
 """
 from __future__ import annotations
 
 import time
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Iterable, Optional
 
 import numpy as np
@@ -24,6 +29,7 @@ from . import _core
 from .cluster import Cluster
 from .errors import InvalidObject
 from .framework import messages
+from .framework.equivalence import equivalence_classes
 from .gcpause import without_gc
 from .framework.profile import Profile, Profiles
 from .framework.static import StaticEvaluator
@@ -55,14 +61,119 @@ class Explanation:
 
 # Positions in a spec parse tuple.
 _SCHEDULER_NAME, _HOST_PORTS = (_INFO_FIELDS.index(f) for f in ("scheduler_name", "host_ports"))
+#: The spec fields everything schedule() decides per pod depends on (profile, unimplemented plugins,
+#: PreFilter, static class, host ports): all but the priority and the requests.
+_DECISION_FIELDS = itemgetter(*(_INFO_FIELDS.index(f) for f in (
+    "scheduler_name", "tolerations", "required_affinity", "preferred_terms", "host_ports", "images",
+    "num_containers", "needs_plugins")))
 _MESSAGE, _ALONE, _BATCH = 0, 1, 2
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a third cheaper to build, 100,000 at a time
 class Placement:
     pod: str
     node: Optional[str]
     message: Optional[str] = None
+
+
+class PlacementList(Sequence):
+    """What :meth:`Scheduler.schedule` returns: a read-only sequence of :class:`Placement`, one per
+    pod in the order given, equal to the list of those Placements (``==`` works both ways).
+
+    It stores arrays and builds each Placement when it is accessed: iterating, indexing or slicing
+    gives new Placement objects every time (equal ones), and nothing is kept, so a 100,000-pod batch
+    costs no Placement objects until they are asked for. For bulk use, without Placement objects:
+
+    * ``pods``: the pod keys ("namespace/name"), a list;
+    * ``nodes``: the chosen node's name per pod, or None, a list;
+    * ``node_index``: the chosen node per pod as an index into ``node_names`` (the cluster's node rows
+      when schedule() ran), -1 for a pod not placed; a read-only int32 array.
+    """
+
+    __slots__ = ("_pods", "_node", "_names", "_messages")
+
+    def __init__(self, pods: list, node_index: np.ndarray, node_names: tuple, messages: dict):
+        self._pods = pods
+        self._node = node_index
+        self._node.flags.writeable = False
+        self._names = node_names
+        self._messages = messages  # position -> FailedScheduling text, for the pods not placed
+
+    @property
+    def pods(self) -> list:
+        return list(self._pods)
+
+    @property
+    def node_index(self) -> np.ndarray:
+        return self._node
+
+    @property
+    def node_names(self) -> tuple:
+        return self._names
+
+    @property
+    def nodes(self) -> list:
+        # Index -1 (not placed) picks the None appended after the names.
+        return np.array(self._names + (None,), dtype=object)[self._node].tolist()
+
+    def _message_list(self) -> list:
+        msgs = [None] * len(self._pods)
+        for j, m in self._messages.items():
+            msgs[j] = m
+        return msgs
+
+    def _placement(self, j: int) -> Placement:
+        k = int(self._node[j])
+        return Placement(self._pods[j], self._names[k] if k >= 0 else None, self._messages.get(j))
+
+    def __len__(self) -> int:
+        return len(self._pods)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(map(Placement, self._pods[i], self.nodes[i], self._message_list()[i]))
+        j = range(len(self._pods))[i]  # IndexError and negative indices as a list has them
+        return self._placement(j)
+
+    def __iter__(self):
+        return map(Placement, self._pods, self.nodes, self._message_list())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (list, PlacementList)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # equal to a list, which is unhashable
+
+    def __add__(self, other):
+        if isinstance(other, (list, PlacementList)):
+            return list(self) + list(other)
+        return NotImplemented
+
+    def __radd__(self, other):
+        if isinstance(other, list):
+            return other + list(self)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"PlacementList({list(self)!r})"
+
+
+@dataclass
+class _Plan:
+    """What the pods of one schedule() call need, decided per *group*: the spec parses that share every
+    object of _DECISION_FIELDS (pods of one template share one spec parse; specs that differ only in
+    requests or priority still share the rest). Groups are numbered in the order of their smallest
+    spec id, so a per-group loop meets static classes in the order a per-spec loop does."""
+
+    group: np.ndarray  # intp: the group of each pod (position in the call)
+    kind: np.ndarray  # int8 per group: _BATCH, _ALONE or _MESSAGE (see Scheduler._plan)
+    profiles: list  # per group: Profile or None
+    messages: list  # per group: the message of a _MESSAGE group
+    porders: list  # per group: the PreFilterResult node subset, or None
+    ported: np.ndarray  # bool per group: the pods have host ports
+    rows: list  # per group: a pod row that stands for the group (the first pod of its first spec)
+    named: bool  # some pod carries spec.nodeName (kept when a pod is unbound), which its class depends on
 
 
 def is_extended_resource_name(name: str) -> bool:
@@ -245,23 +356,17 @@ class Scheduler:
         return None
 
     def _run(self, profile: Profile, infos: list, rows: np.ndarray, dry_run: bool, explain: bool,
-             classes: Optional[list] = None, order: Optional[np.ndarray] = None):
+             classes: Optional[tuple] = None, order: Optional[np.ndarray] = None):
+        """One call of the batch kernel. ``classes``: (static class per pod, distinct StaticClasses)
+        when the caller has them, else they are found from ``infos`` or the pods' spec parses."""
         c = self.cluster
         ev = self._evaluator(profile)
         R = len(c.resources)
         n = c.nodes.n
-        if classes is None:
-            pod_class, statics = ev.classes_of(infos) if infos is not None else self._classes_by_spec(ev, rows)
+        if classes is not None:
+            pod_class, statics = classes
         else:
-            static_ids: dict = {}
-            statics = []
-            pod_class = np.empty(len(infos), np.int32)
-            for j, sc in enumerate(classes):
-                k = id(sc)
-                if k not in static_ids:
-                    static_ids[k] = len(statics)
-                    statics.append(sc)
-                pod_class[j] = static_ids[k]
+            pod_class, statics = ev.classes_of(infos) if infos is not None else self._classes_by_spec(ev, rows)
         S = len(statics)
         K = len(ev.score_plugins)
         pre = np.stack([s.pre for s in statics]) if S else np.zeros((0, n), np.int32)
@@ -270,10 +375,13 @@ class Scheduler:
         active = np.stack([s.active for s in statics]) if S else np.zeros((0, K), np.uint8)
         norm = np.array([{"TaintToleration": 2, "NodeAffinity": 1}.get(p, 0) for p, _ in ev.score_plugins], np.int32)
         wts = np.array([w for _, w in ev.score_plugins], np.int64)
-        pod_req = np.ascontiguousarray(c.pods._requests[:R, rows].T)
-        pod_nz = np.ascontiguousarray(c.pods._nonzero[:, rows].T)
-        equiv = self._equivalence(pod_class, pod_req, pod_nz) if (self.equivalence_cache and not explain) \
-            else np.zeros(0, np.int32)
+        cols = _row_selector(rows)
+        req_by_resource = c.pods._requests[:R, cols]
+        nz_by_resource = c.pods._nonzero[:, cols]
+        pod_req = np.ascontiguousarray(req_by_resource.T)
+        pod_nz = np.ascontiguousarray(nz_by_resource.T)
+        equiv = equivalence_classes([pod_class, *req_by_resource, *nz_by_resource], self._replica_sets(cols)) \
+            if (self.equivalence_cache and not explain) else np.zeros(0, np.int32)
         if order is None:
             order = self._node_order()
         gpu = {}
@@ -289,6 +397,12 @@ class Scheduler:
             len(ev.reasons), explain, gpu, self.dense_path)
         self.last_kernel_seconds += time.perf_counter() - t0
         return res, ev
+
+    def _replica_sets(self, cols) -> Optional[np.ndarray]:
+        """The owner of each pod when every pod has one: replicas of one controller share their
+        template, so equivalence classes are found per owner (a hint, checked pod by pod)."""
+        owner = self.cluster.pods._owner[cols]
+        return owner if len(owner) and owner.min() >= 0 else None
 
     def _classes_by_spec(self, ev: StaticEvaluator, rows: np.ndarray) -> tuple:
         """Static classes of pending pod rows, one evaluation per distinct spec parse (the class key
@@ -312,34 +426,6 @@ class Scheduler:
                 statics.append(sc)
             cls_of_spec[u] = k
         return cls_of_spec[inv.reshape(-1)], statics
-
-    @staticmethod
-    def _equivalence(pod_class: np.ndarray, pod_req: np.ndarray, pod_nz: np.ndarray) -> np.ndarray:
-        """Equivalence class per pod (same static class and requests), -1 for a pod alone in its class."""
-        if len(pod_class) < 2:
-            return np.zeros(0, np.int32)
-        key = np.ascontiguousarray(np.concatenate([pod_class[:, None].astype(np.int64), pod_req, pod_nz], axis=1))
-        # Group by a 64-bit hash of the row (one 1-D sort), then confirm every row equals its group's
-        # first; on a collision, group the rows themselves (as opaque byte strings).
-        with np.errstate(over="ignore"):
-            h = np.zeros(len(key), np.uint64)
-            for col in key.T.astype(np.uint64):
-                h = (h ^ col) * np.uint64(0x9E3779B97F4A7C15)
-                h ^= h >> np.uint64(29)
-        _, first, inverse, counts = np.unique(h, return_index=True, return_inverse=True, return_counts=True)
-        inverse = inverse.reshape(-1)
-        if not (key == key[first[inverse]]).all():
-            rows = key.view(np.dtype((np.void, key.shape[1] * key.itemsize))).reshape(-1)
-            _, inverse, counts = np.unique(rows, return_inverse=True, return_counts=True)
-            inverse = inverse.reshape(-1)
-        shared = counts[inverse] > 1
-        if not shared.any():
-            return np.zeros(0, np.int32)
-        # Dense ids for the shared classes only, so the core allocates caches just for them.
-        ids = np.full(len(counts), -1, np.int64)
-        multi = np.nonzero(counts > 1)[0]
-        ids[multi] = np.arange(len(multi))
-        return ids[inverse].astype(np.int32)
 
     def _fit_reason(self, reason_base: int, rid: int) -> str:
         k = rid - reason_base
@@ -469,12 +555,59 @@ class Scheduler:
                        "message has no preemption part")
         return out
 
-    @without_gc  # many small result objects next to a large object graph; see kschedule.gcpause
-    def schedule(self, pods: Iterable[Any]) -> list:
+    @without_gc  # Pod dicts, failure messages: many small objects next to a large object graph; see kschedule.gcpause
+    def schedule(self, pods: Iterable[Any]) -> PlacementList:
         """Schedule pods (Pod dicts, which are added to the cluster first, or keys of pending pods),
-        binding each placed pod. Returns a :class:`Placement` per pod, in the order given."""
+        binding each placed pod. Returns a :class:`PlacementList`: a :class:`Placement` per pod, in
+        the order given (with array views for bulk use)."""
         c = self.cluster
         self.last_kernel_seconds = 0.0
+        keys, rows = self._pending_rows(list(pods))
+        # PrioritySort: higher priority first, then arrival (stable).
+        prio = c.pods._priority[rows]
+        order = np.argsort(-prio, kind="stable") if len(prio) and prio.min() != prio.max() \
+            else np.arange(len(rows))
+        plan = self._plan(rows)
+        node = np.full(len(rows), -1, np.int32)
+        messages: dict = {}
+        if len(order) and (plan.kind == _BATCH).all() and len({id(pr) for pr in plan.profiles}) == 1:
+            # The common case: every pod joins one batch of one profile, in queue order.
+            self._schedule_run(plan.profiles[0], order, rows, plan, node, messages, whole=True)
+        else:
+            self._schedule_runs(order, rows, plan, node, messages)
+        return PlacementList(keys, node, tuple(c.nodes.names), messages)
+
+    def _pending_rows(self, pods: list) -> tuple:
+        """(keys, rows as int64) of the pods to schedule, adding the Pod objects the cluster does not
+        hold yet. Raises InvalidObject, adding nothing, for a key not found, a Pod object with
+        spec.nodeName, a pod already bound."""
+        rows = self._rows_of_keys(pods)
+        if rows is None:
+            return self._rows_adding(pods)
+        bound = self.cluster.pods._node[rows] >= 0
+        if bound.any():
+            raise InvalidObject("Pod", pods[int(np.argmax(bound))], "spec.nodeName", "already bound")
+        return pods, rows
+
+    def _rows_of_keys(self, pods: list) -> Optional[np.ndarray]:
+        """The rows of ``pods`` when every item is the full key of a pod in the cluster (the usual
+        call: keys of pending pods), found with C-level loops; None otherwise. Every key in the index
+        holds a "/", so a short name ("web-1" for "default/web-1") is not found here either."""
+        if not pods or list(map(type, pods)).count(str) != len(pods):
+            return None
+        t = self.cluster.pods
+        start = t.index.get(pods[0])
+        if start is not None and t.keys[start:start + len(pods)] == pods:
+            # Pods added together and scheduled in that order: consecutive rows, no lookups.
+            return np.arange(start, start + len(pods), dtype=np.int64)
+        try:
+            return np.fromiter(map(t.index.__getitem__, pods), np.int64, len(pods))
+        except KeyError:
+            return None
+
+    def _rows_adding(self, pods: list) -> tuple:
+        """_pending_rows for any mix of keys, short names, Pod dicts and PodInfos."""
+        c = self.cluster
         index = c.pods.index
         new_objs, keys, known = [], [], []
         for p in pods:
@@ -507,67 +640,74 @@ class Scheduler:
         if new_objs:
             c.add_objects(pods=new_objs)
             index = c.pods.index
-            rows = [index[k] for k in keys]
-        else:
-            rows = known.tolist()
-        # PrioritySort: higher priority first, then arrival (stable).
-        rows_arr = np.asarray(rows, np.int64)
-        order = np.argsort(-c.pods._priority[rows_arr], kind="stable") if rows else np.zeros(0, np.int64)
-        results: list = [None] * len(rows)
-        # What each pod needs is decided once per distinct spec parse (pods of one template share it).
-        kind, profile_of, message_of, porder_of, spec_of = self._spec_decisions(rows_arr)
-        if len(order) and (kind == _BATCH).all() and len({id(pr) for pr in profile_of}) == 1:
-            # The common case: every pod joins one batch of one profile, in queue order.
-            self._schedule_run(profile_of[0], order.tolist(), results, rows)
-            return results
+            return keys, np.fromiter(map(index.__getitem__, keys), np.int64, len(keys))
+        return keys, known
+
+    def _schedule_runs(self, order: np.ndarray, rows: np.ndarray, plan: _Plan, node: np.ndarray,
+                       messages: dict) -> None:
+        """Pods in queue order: consecutive pods of one profile form a batch; a _MESSAGE pod gets its
+        message and an _ALONE pod a batch of its own, in their turn."""
         run: list = []
         run_profile = None
-        keys = c.pods.keys
 
         def flush():
             nonlocal run, run_profile
             if run:
-                self._schedule_run(run_profile, run, results, rows)
+                self._schedule_run(run_profile, np.asarray(run, np.intp), rows, plan, node, messages)
             run, run_profile = [], None
 
+        group = plan.group
         for j in order.tolist():
-            u = spec_of[j]
-            k = kind[u]
+            g = group[j]
+            k = plan.kind[g]
             if k == _MESSAGE:
                 flush()
-                results[j] = Placement(keys[rows[j]], None, message_of[u])
+                messages[j] = plan.messages[g]
             elif k == _ALONE:
                 flush()
-                self._schedule_run(profile_of[u], [j], results, rows, porder_of[u])
+                self._schedule_run(plan.profiles[g], np.array([j], np.intp), rows, plan, node, messages,
+                                   plan.porders[g])
             else:
-                if profile_of[u] is not run_profile:
+                if plan.profiles[g] is not run_profile:
                     flush()
-                    run_profile = profile_of[u]
+                    run_profile = plan.profiles[g]
                 run.append(j)
         flush()
-        return results
 
-    def _spec_decisions(self, rows: np.ndarray) -> tuple:
-        """What the pods at ``rows`` need, decided per distinct spec parse: (kind per distinct spec --
-        _BATCH joins a batch of its profile, _ALONE is evaluated in a batch of its own (a
-        PreFilterResult node subset, or static results that depend on bound pods), _MESSAGE gets a
-        message without a cycle (no profile, an unimplemented plugin it needs, rejected at PreFilter);
-        profile, message, node subset per distinct spec; the distinct spec of each pod)."""
+    def _plan(self, rows: np.ndarray) -> _Plan:
+        """What the pods at ``rows`` need, decided per group of spec parses (see :class:`_Plan`):
+        _BATCH joins a batch of its profile; _ALONE is evaluated in a batch of its own (a
+        PreFilterResult node subset, or static results that depend on bound pods); _MESSAGE gets a
+        message without a cycle (no profile, an unimplemented plugin it needs, rejected at PreFilter)."""
         c = self.cluster
-        uniq, first, inv = np.unique(c.pods._spec[rows], return_index=True, return_inverse=True)
         specs = c.pods.infos.specs
+        uniq, first, inv = _factorize(c.pods._spec[rows], len(specs))
+        # Object identity, not equality: the same objects decide the same way, and ids hash fast.
+        groups: dict = {}
+        group_of_spec = []
+        first_spec = []  # per group, its smallest spec (an index into uniq)
+        for u, sid in enumerate(uniq.tolist()):
+            key = tuple(map(id, _DECISION_FIELDS(specs[sid])))
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = len(first_spec)
+                first_spec.append(u)
+            group_of_spec.append(g)
+        group_of_spec = np.asarray(group_of_spec, np.intp)
         by_name = self.profiles.by_name
-        kinds = np.empty(len(uniq), np.int8)
-        profiles, messages_, porders = [], [], []
-        for u, (sid, f) in enumerate(zip(uniq.tolist(), first.tolist())):
-            sp = specs[sid]
+        kinds = np.empty(len(groups), np.int8)
+        ported = np.zeros(len(groups), bool)
+        profiles, messages_, porders, reps = [], [], [], []
+        for g, u in enumerate(first_spec):
+            sp = specs[int(uniq[u])]
+            row = int(rows[first[u]])
             profile = by_name.get(sp[_SCHEDULER_NAME])
             msg = porder = None
             k = _BATCH
             if profile is None:
                 k, msg = _MESSAGE, f'no profile for schedulerName "{sp[_SCHEDULER_NAME]}"'
             else:
-                pi = c.pods.infos[int(rows[f])]
+                pi = c.pods.infos[row]
                 msg = self._unsupported(pi, profile)
                 if msg:
                     k = _MESSAGE
@@ -577,18 +717,45 @@ class Scheduler:
                         k, msg = _MESSAGE, self._prefilter_message(reject)
                     elif porder is not None or self._evaluator(profile).needs_singleton(pi):
                         k = _ALONE
-            kinds[u] = k
+            kinds[g] = k
+            ported[g] = bool(sp[_HOST_PORTS])
             profiles.append(profile)
             messages_.append(msg)
             porders.append(porder)
-        inv = inv.reshape(-1)
-        return kinds, profiles, messages_, porders, inv.tolist()
+            reps.append(row)
+        named = bool(c.pods._has_node_name[rows].any())
+        return _Plan(group_of_spec[inv], kinds, profiles, messages_, porders, ported, reps, named)
 
-    def _schedule_run(self, profile: Profile, idx: list, results: list, rows: list,
-                      order: Optional[np.ndarray] = None) -> None:
+    def _plan_classes(self, ev: StaticEvaluator, plan: _Plan, pos: np.ndarray) -> Optional[tuple]:
+        """(static class per pod, distinct classes) of a batch of every pod of ``plan``, one lookup per
+        group; None when classes are not a function of the group (python plugins, host ports with
+        NodePorts, or a pod carrying spec.nodeName), for _classes_by_spec."""
+        if plan.named or ev._has_python_plugins or (ev._node_ports and plan.ported.any()):
+            return None
+        infos = self.cluster.pods.infos
+        ids: dict = {}
+        statics: list = []
+        cls_of_group = np.empty(len(plan.rows), np.int32)
+        for g, row in enumerate(plan.rows):
+            sc = ev.get(infos[row])
+            k = ids.get(id(sc))
+            if k is None:
+                k = ids[id(sc)] = len(statics)
+                statics.append(sc)
+            cls_of_group[g] = k
+        return cls_of_group[plan.group[pos]], statics
+
+    def _schedule_run(self, profile: Profile, pos: np.ndarray, rows: np.ndarray, plan: _Plan,
+                      node: np.ndarray, messages: dict, order: Optional[np.ndarray] = None,
+                      whole: bool = False) -> None:
+        """One batch: the pods at positions ``pos`` (queue order) of the call; records each pod's node
+        in ``node`` and the message of each pod not placed in ``messages``. ``whole``: the batch is
+        every pod of ``plan``."""
         c = self.cluster
-        prow = np.array([rows[j] for j in idx], np.intp)
-        res, ev = self._run(profile, None, prow, dry_run=False, explain=False, order=order)
+        prow = rows[pos].astype(np.intp)
+        ev = self._evaluator(profile)
+        classes = self._plan_classes(ev, plan, pos) if whole else None
+        res, ev = self._run(profile, None, prow, dry_run=False, explain=False, classes=classes, order=order)
         absent = c.nodes.n - len(order) if order is not None else 0
         self.start_index = int(res["start_index"])
         self.rng_state = int(res["rng_state"])
@@ -599,30 +766,31 @@ class Scheduler:
             gpu_devices = res["gpu_devices"][placed] if self._gpu_config_used(profile) else None
             bound_rows = prow[placed]
             # Rows the binding must visit one by one: host ports, GPU requests.
-            spec = c.pods._spec[bound_rows]
-            ported = np.zeros(len(bound_rows), bool)
-            if len(spec) and spec.min() >= 0:
-                specs = c.pods.infos.specs
-                for sid in np.unique(spec).tolist():
-                    if specs[sid][_HOST_PORTS]:
-                        ported |= spec == sid
-            else:
-                ported[:] = True
-            special = bound_rows[ported | (c.pods._gpu_request[bound_rows] != 0)]
+            special = plan.ported[plan.group[pos[placed]]] | (c.pods._gpu_request[bound_rows] != 0)
             c._bind_rows(bound_rows, chosen[placed].astype(np.int32), node_columns_done=True,
-                         gpu_devices=gpu_devices, special=special)
+                         gpu_devices=gpu_devices, special=bound_rows[special])
             c.version += 1
-        fails: dict = {}
-        f = res["failures"].reshape(-1, 3)
-        for p, r, k in f.tolist():
-            fails.setdefault(p, []).append((r, k))
-        names = c.nodes.names
-        keys = c.pods.keys
-        for t, (j, r, node) in enumerate(zip(idx, prow.tolist(), chosen.tolist())):
-            if node >= 0:
-                results[j] = Placement(keys[r], names[node])
-            else:
-                results[j] = Placement(keys[r], None, self._message(ev, fails.get(t, []), absent))
+        node[pos] = chosen
+        failed = np.flatnonzero(~placed)
+        if len(failed):
+            messages.update(zip(pos[failed].tolist(), self._failure_messages(ev, res["failures"], absent, failed)))
+
+    def _failure_messages(self, ev: StaticEvaluator, failures: np.ndarray, absent: int,
+                          failed: np.ndarray) -> list:
+        """The FailedScheduling text of each pod at batch positions ``failed``, from the kernel's
+        failure records (batch position, reason id, node count); one text per distinct record list."""
+        records: dict = {}
+        for t, r, k in failures.reshape(-1, 3).tolist():
+            records.setdefault(t, []).append((r, k))
+        texts: dict = {}
+        out = []
+        for t in failed.tolist():
+            rec = tuple(records.get(t, ()))
+            msg = texts.get(rec)
+            if msg is None:
+                msg = texts[rec] = self._message(ev, rec, absent)
+            out.append(msg)
+        return out
 
     def _pod_info(self, pod: Any) -> PodInfo:
         c = self.cluster
@@ -645,6 +813,27 @@ def _key_and_node(p: Any) -> tuple:
                 return f"{ns or 'default'}/{name}", node or "", p
     pi = p if isinstance(p, PodInfo) else parse_pod(p)
     return pi.key, pi.node_name, pi.obj
+
+
+def _row_selector(rows: np.ndarray):
+    """``rows`` as an index for columns: a slice when they are consecutive (pods added together and
+    scheduled in that order), which selects without copying."""
+    if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and (np.diff(rows) == 1).all():
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _factorize(values: np.ndarray, bound: int) -> tuple:
+    """np.unique(values, return_index=True, return_inverse=True) for ints in [0, bound), in linear
+    time (a bincount and an unbuffered minimum instead of a sort)."""
+    present = np.bincount(values, minlength=bound) > 0 if len(values) else np.zeros(bound, bool)
+    uniq = np.flatnonzero(present)
+    code = np.zeros(bound, np.intp)
+    code[uniq] = np.arange(len(uniq))
+    inv = code[values]
+    first = np.full(len(uniq), len(values), np.intp)
+    np.minimum.at(first, inv, np.arange(len(values)))
+    return uniq, first, inv
 
 
 def _as_pending(pi: PodInfo) -> PodInfo:

@@ -60,6 +60,9 @@ class StaticEvaluator:
         self.cache: dict = {}
         self._id_cache: dict = {}  # (node name, ids of the class-key objects, containers) -> objects + class
         self._req_cache: dict = {}  # Requirement -> node mask (valid for this node set)
+        # Per-taint verdict bytes -> per-node result (valid for this node set): classes that differ in
+        # images or affinity mostly tolerate the same taints.
+        self._taint_cache: dict = {}
         self._node_ports = "NodePorts" in profile.filters
         self._has_python_plugins = any(profile.python_plugin(n) for n in profile.plugins)
 
@@ -207,12 +210,17 @@ class StaticEvaluator:
         ids = c.nodes.taint_ids
         if ids.size == 0 or (tid_reason < 0).all():
             return None
-        per = tid_reason[ids]  # -1 ids index the padding slot
-        bad = per >= 0
-        first = bad.argmax(axis=1)
-        out = per[np.arange(len(per)), first]
-        out[~bad.any(axis=1)] = -1
-        return out.astype(np.int32)
+        key = (0, tid_reason.tobytes())
+        out = self._taint_cache.get(key)
+        if out is None:
+            per = tid_reason[ids]  # -1 ids index the padding slot
+            bad = per >= 0
+            first = bad.argmax(axis=1)
+            out = per[np.arange(len(per)), first]
+            out[~bad.any(axis=1)] = -1
+            out = self._taint_cache[key] = out.astype(np.int32)
+            out.flags.writeable = False
+        return out
 
     def _affinity_filter(self, pod) -> Optional[np.ndarray]:
         c = self.cluster
@@ -302,7 +310,12 @@ class StaticEvaluator:
             ids = c.nodes.taint_ids
             if ids.size == 0:
                 return np.zeros(n, np.int64)
-            return bad[ids].sum(axis=1).astype(np.int64)
+            key = (1, bad.tobytes())
+            out = self._taint_cache.get(key)
+            if out is None:
+                out = self._taint_cache[key] = bad[ids].sum(axis=1).astype(np.int64)
+                out.flags.writeable = False
+            return out
         if plugin == "NodeAffinity":
             args = self.profile.args("NodeAffinity")
             terms = tuple(pod.preferred_terms) + _added_preferred(args)
