@@ -651,7 +651,8 @@ class NumpyScheduler:
 
 class EngineScheduler:
     """``kschedule.Scheduler`` behind the same interface: the cluster is built in ``__init__``;
-    ``schedule`` creates the Scheduler (cheap) and schedules the dicts (parsing included)."""
+    ``schedule`` creates the Scheduler (cheap), schedules the dicts (parsing included) and reads the
+    node names in bulk (``PlacementList.nodes``, no Placement object per pod)."""
 
     def __init__(self, nodes: Iterable[dict], pods: Iterable[dict] = (), profile: Optional[Profile] = None,
                  seed: int = 0, percentage_of_nodes_to_score: Optional[int] = None):
@@ -662,7 +663,7 @@ class EngineScheduler:
     def schedule(self, pods: Iterable) -> list:
         from kschedule.scheduler import Scheduler
         s = Scheduler(self.cluster, self.profile, seed=self.seed, percentage_of_nodes_to_score=self.percentage)
-        out = [p.node for p in s.schedule(pods)]
+        out = s.schedule(pods).nodes
         self.kernel_seconds = s.last_kernel_seconds  # of this call: time inside the C++ batch kernel
         return out
 
