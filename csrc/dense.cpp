@@ -501,6 +501,7 @@ private:
     bool want_fit_ = false, want_bal_ = false;
     double wf_ = 0, wb_ = 0, wsum_ = 0;
     std::vector<const int64_t*> fr_;
+    std::vector<const int64_t*> frw_;  // window(): fr_ offset to the block
     std::vector<int64_t> fq_;
     std::vector<Active> fact_, bact_;
 
@@ -847,7 +848,8 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
     // The verdicts are kept in window order (okw) for the scoring below.
     uint8_t* okw = ok_.data();
     Window win(start, M_);
-    std::vector<const int64_t*> fr(fr_.size());
+    std::vector<const int64_t*>& fr = frw_;
+    fr.resize(fr_.size());
     while (win.more(to_find)) {
         const int32_t len = win.block(), pos = win.pos, W = win.width;
         for (size_t f = 0; f < fr.size(); ++f) fr[f] = fr_[f] + pos;
