@@ -61,10 +61,10 @@ def _time_rounds(build, run, rounds: int, kernel: list = None) -> tuple:
 
 
 def run_kind(kind: str, nodes, background, n_pods: int, python_pods: int, rounds: int, python_rounds: int,
-             seed: int, skip_python: bool) -> list:
+             seed: int, skip_python: bool, skip_numpy: bool = False) -> list:
     pods = list(synth.cached_pods(kind, n_pods, seed))
     rows = []
-    impls = [i for i in IMPLEMENTATIONS if not (skip_python and i == "python")]
+    impls = [i for i in IMPLEMENTATIONS if not (skip_python and i == "python") and not (skip_numpy and i == "numpy")]
     for impl in impls:
         cls = IMPLEMENTATIONS[impl]
         batch = pods[:python_pods] if impl == "python" else pods
@@ -72,7 +72,7 @@ def run_kind(kind: str, nodes, background, n_pods: int, python_pods: int, rounds
         times, placed = _time_rounds(lambda: cls(nodes, background, seed=seed), lambda s: s.schedule(batch), r)
         rows.append({"impl": impl, "pods": len(batch), "times": times, "placements": placed})
         print(f"  {kind:9s} {impl:15s} {len(batch):>7,} pods  median {statistics.median(times):8.3f} s", flush=True)
-    if "numpy" in IMPLEMENTATIONS:
+    if "numpy" in impls:
         infos = [parse_pod(p) for p in pods]
         times, placed = _time_rounds(lambda: NumpyScheduler(nodes, background, seed=seed),
                                      lambda s: s.schedule(infos), rounds)
@@ -115,6 +115,7 @@ def main(argv=None) -> int:
     ap.add_argument("--background", type=float, default=2.0, help="bound background pods per node")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--skip-python", action="store_true")
+    ap.add_argument("--skip-numpy", action="store_true", help="engine rows only (with --skip-python), for large clusters")
     a = ap.parse_args(argv)
     python_pods = min(a.python_pods or a.pods, a.pods)
     python_rounds = a.python_rounds or a.rounds
@@ -127,7 +128,7 @@ def main(argv=None) -> int:
     results = {}
     for kind in a.kinds.split(","):
         results[kind] = run_kind(kind, nodes, background, a.pods, python_pods, a.rounds, python_rounds, a.seed,
-                                 a.skip_python)
+                                 a.skip_python, a.skip_numpy)
 
     info = _core.build_info() if callable(_core.build_info) else dict(_core.build_info)
     print()
@@ -146,8 +147,9 @@ def main(argv=None) -> int:
         for r in rows:
             med = statistics.median(r["times"])
             x_py = f"{rate[r['impl']] / rate['python']:.1f}" if "python" in rate else "-"
+            x_np = f"{rate[r['impl']] / rate['numpy']:.2f}" if "numpy" in rate else "-"
             print(f"| {kind} | {LABELS[r['impl']]} | {r['pods']:,} | {med:.3f} | {rate[r['impl']]:,.0f} | "
-                  f"{x_py} | {rate[r['impl']] / rate['numpy']:.2f} |")
+                  f"{x_py} | {x_np} |")
     print()
     for kind, rows in results.items():
         print(f"{kind}: {agreement(rows)}")
