@@ -209,7 +209,7 @@ __attribute__((always_inline)) inline double hmax(v8d a) {
     return m;
 }
 
-KS_VECTOR double max_of(int32_t n, const double* __restrict v) {
+__attribute__((always_inline)) inline double max_impl(int32_t n, const double* __restrict v) {
     const double ninf = -std::numeric_limits<double>::infinity();
     v8d acc = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
     int32_t t = 0;
@@ -221,6 +221,8 @@ KS_VECTOR double max_of(int32_t n, const double* __restrict v) {
     for (; t < n; ++t) m = std::max(m, v[t]);
     return m;
 }
+
+KS_VECTOR double max_of(int32_t n, const double* __restrict v) { return max_impl(n, v); }
 
 KS_VECTOR int32_t count_eq(int32_t n, const double* __restrict v, double x) {
     int32_t c = 0;
@@ -255,22 +257,14 @@ KS_VECTOR int32_t count_ok(int32_t n, const uint8_t* __restrict ok) {
 KS_VECTOR double piece_stats(int32_t n, const double* __restrict v, const uint8_t* __restrict ok,
                              const int32_t* const* __restrict raws, int32_t Q, int32_t* __restrict cnt,
                              int32_t* __restrict raw) {
-    const double ninf = -std::numeric_limits<double>::infinity();
-    v8d acc = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
-    int32_t t = 0;
-    for (; t + 8 <= n; t += 8) {
-        const v8d x = load8(v + t);
-        acc = x > acc ? x : acc;
-    }
-    double m = hmax(acc);
-    for (; t < n; ++t) m = std::max(m, v[t]);
+    const double m = max_impl(n, v);
     int32_t c = 0;
-    for (t = 0; t < n; ++t) c += v[t] == m;
-    *cnt = m == ninf ? 0 : c;
+    for (int32_t t = 0; t < n; ++t) c += v[t] == m;
+    *cnt = m == -std::numeric_limits<double>::infinity() ? 0 : c;
     for (int32_t q = 0; q < Q; ++q) {
         const int32_t* __restrict r = raws[q];
         int32_t mx = raw[q];
-        for (t = 0; t < n; ++t) mx = std::max(mx, ok[t] ? r[t] : 0);
+        for (int32_t t = 0; t < n; ++t) mx = std::max(mx, ok[t] ? r[t] : 0);
         raw[q] = mx;
     }
     return m;
