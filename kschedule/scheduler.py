@@ -76,6 +76,36 @@ class Placement:
     message: Optional[str] = None
 
 
+class _Messages:
+    """Position -> FailedScheduling text of the pods a schedule() call did not place. The texts of a
+    batch's failures are made on the first read of any message (a filling cluster can fail tens of
+    thousands of pods; ``nodes`` and ``node_index`` never need their texts), from what the batch
+    recorded: its failure records and the cluster's node count at the time."""
+
+    __slots__ = ("_texts", "_pending")
+
+    def __init__(self):
+        self._texts: dict = {}
+        self._pending: list = []  # callables returning (position, text) pairs
+
+    def __setitem__(self, j: int, text: str) -> None:
+        self._texts[j] = text
+
+    def defer(self, make) -> None:
+        self._pending.append(make)
+
+    def _resolve(self) -> dict:
+        while self._pending:
+            self._texts.update(self._pending.pop(0)())
+        return self._texts
+
+    def get(self, j: int) -> Optional[str]:
+        return self._resolve().get(j)
+
+    def items(self):
+        return self._resolve().items()
+
+
 class PlacementList(Sequence):
     """What :meth:`Scheduler.schedule` returns: a read-only sequence of :class:`Placement`, one per
     pod in the order given, equal to the list of those Placements (``==`` works both ways).
@@ -92,7 +122,7 @@ class PlacementList(Sequence):
 
     __slots__ = ("_pods", "_node", "_names", "_messages")
 
-    def __init__(self, pods: list, node_index: np.ndarray, node_names: tuple, messages: dict):
+    def __init__(self, pods: list, node_index: np.ndarray, node_names: tuple, messages: "_Messages"):
         self._pods = pods
         self._node = node_index
         self._node.flags.writeable = False
@@ -427,23 +457,26 @@ class Scheduler:
             cls_of_spec[u] = k
         return cls_of_spec[inv.reshape(-1)], statics
 
-    def _fit_reason(self, reason_base: int, rid: int) -> str:
+    def _fit_reason(self, reason_base: int, rid: int, num_resources: Optional[int] = None) -> str:
         k = rid - reason_base
-        if k == len(self.cluster.resources) + 1:
+        if k == (len(self.cluster.resources) if num_resources is None else num_resources) + 1:
             return gpu_share.REASON
         if k == 0:
             return "Too many pods"
         return f"Insufficient {self.cluster.resources.values[k - 1]}"
 
-    def _message(self, ev: StaticEvaluator, failures: Iterable, absent: int = 0) -> str:
+    def _message(self, ev: StaticEvaluator, failures: Iterable, absent: int = 0, at: Optional[tuple] = None) -> str:
+        """The FailedScheduling text of failure records (reason id, node count). ``at``: (node count,
+        the evaluator's reason count after which the Fit reasons are numbered, resource count) as
+        they were when the batch ran, for texts made later; None: now."""
+        num_nodes, base, num_resources = at or (self.cluster.nodes.n, len(ev.reasons), len(self.cluster.resources))
         hist: dict = {}
-        base = len(ev.reasons)
         for rid, cnt in failures:
-            reason = ev.reasons[rid][2] if rid < base else self._fit_reason(base, rid)
+            reason = ev.reasons[rid][2] if rid < base else self._fit_reason(base, rid, num_resources)
             hist[reason] = hist.get(reason, 0) + cnt
         if absent:
             hist[ABSENT_REASON] = hist.get(ABSENT_REASON, 0) + absent
-        return messages.message_from_counts(self.cluster.nodes.n, hist)
+        return messages.message_from_counts(num_nodes, hist)
 
     def _prefilter_message(self, st: Status) -> str:
         return messages.message_from_counts(self.cluster.nodes.n, {}, pre_filter_msg=", ".join(st.reasons))
@@ -569,7 +602,7 @@ class Scheduler:
             else np.arange(len(rows))
         plan = self._plan(rows)
         node = np.full(len(rows), -1, np.int32)
-        messages: dict = {}
+        messages = _Messages()
         if len(order) and (plan.kind == _BATCH).all() and len({id(pr) for pr in plan.profiles}) == 1:
             # The common case: every pod joins one batch of one profile, in queue order.
             self._schedule_run(plan.profiles[0], order, rows, plan, node, messages, whole=True)
@@ -644,7 +677,7 @@ class Scheduler:
         return keys, known
 
     def _schedule_runs(self, order: np.ndarray, rows: np.ndarray, plan: _Plan, node: np.ndarray,
-                       messages: dict) -> None:
+                       messages: _Messages) -> None:
         """Pods in queue order: consecutive pods of one profile form a batch; a _MESSAGE pod gets its
         message and an _ALONE pod a batch of its own, in their turn."""
         run: list = []
@@ -746,7 +779,7 @@ class Scheduler:
         return cls_of_group[plan.group[pos]], statics
 
     def _schedule_run(self, profile: Profile, pos: np.ndarray, rows: np.ndarray, plan: _Plan,
-                      node: np.ndarray, messages: dict, order: Optional[np.ndarray] = None,
+                      node: np.ndarray, messages: _Messages, order: Optional[np.ndarray] = None,
                       whole: bool = False) -> None:
         """One batch: the pods at positions ``pos`` (queue order) of the call; records each pod's node
         in ``node`` and the message of each pod not placed in ``messages``. ``whole``: the batch is
@@ -773,12 +806,15 @@ class Scheduler:
         node[pos] = chosen
         failed = np.flatnonzero(~placed)
         if len(failed):
-            messages.update(zip(pos[failed].tolist(), self._failure_messages(ev, res["failures"], absent, failed)))
+            at, failures = pos[failed].tolist(), res["failures"]
+            now = (c.nodes.n, len(ev.reasons), len(c.resources))
+            messages.defer(lambda: zip(at, self._failure_messages(ev, failures, absent, failed, now)))
 
     def _failure_messages(self, ev: StaticEvaluator, failures: np.ndarray, absent: int,
-                          failed: np.ndarray) -> list:
+                          failed: np.ndarray, at: tuple) -> list:
         """The FailedScheduling text of each pod at batch positions ``failed``, from the kernel's
-        failure records (batch position, reason id, node count); one text per distinct record list."""
+        failure records (batch position, reason id, node count) and ``at`` (see _message) when the
+        batch ran; one text per distinct record list."""
         records: dict = {}
         for t, r, k in failures.reshape(-1, 3).tolist():
             records.setdefault(t, []).append((r, k))
@@ -788,7 +824,7 @@ class Scheduler:
             rec = tuple(records.get(t, ()))
             msg = texts.get(rec)
             if msg is None:
-                msg = texts[rec] = self._message(ev, rec, absent)
+                msg = texts[rec] = self._message(ev, rec, absent, at)
             out.append(msg)
         return out
 

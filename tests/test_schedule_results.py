@@ -165,6 +165,26 @@ def test_placement_list_keeps_the_names_of_its_call():
     assert res == [Placement("default/x", "a")] and res.nodes == ["a"]
 
 
+def test_failure_messages_are_those_of_the_call_even_when_read_later():
+    # Texts of failed pods are made on first read; they must still describe the cluster as it was
+    # when the batch ran (3 nodes, its resources), not after a node joins with a new resource, and
+    # equal the texts read at once.
+    def run(read_at_once):
+        cluster = ks.Cluster.from_objects(nodes=[node("a", cpu="1"), node("b", cpu="1"), node("c", cpu="2")])
+        res = ks.Scheduler(cluster).schedule([pod("big", cpu="3"), pod("fits", cpu="1"), pod("huge", cpu="5")])
+        early = [p.message for p in res] if read_at_once else None
+        joining = node("d", cpu="16")
+        joining["status"]["allocatable"]["example.com/foo"] = "4"  # a new resource row too
+        cluster.add_objects(nodes=[joining])
+        assert res.nodes[0] is None and res.nodes[1] is not None and res.nodes[2] is None
+        return early, [p.message for p in res]
+    early, at_once = run(True)
+    _, later = run(False)
+    assert early == at_once == later
+    assert later[0] == later[2] == "0/3 nodes are available: 3 Insufficient cpu."
+    assert later[1] is None
+
+
 def test_empty_batch():
     c, s = small()
     res = s.schedule([])
