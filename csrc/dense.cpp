@@ -69,6 +69,10 @@ struct ClassData {
     // Per normalized plugin, its largest raw score over the positions the static filters pass: the
     // window maximum of nearly every window (equivalence-class caches normalize with it).
     std::vector<int32_t> norm_top;
+    // The positions the static filters pass, ascending; sparse: fewer than a quarter of all, so
+    // windows walk this list instead of every position (a narrow nodeSelector, say).
+    std::vector<int32_t> static_pos;
+    bool sparse = false;
 };
 
 // Equivalence-class cache: per position the filter verdict (static filters and Fit) and the weighted
@@ -523,6 +527,9 @@ private:
     void totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T);
     int64_t window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed, int32_t& host_pos,
                    SplitMix64& rng);
+    int64_t sparse_window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
+                          int32_t& host_pos, SplitMix64& rng);
+    int32_t select_from(int32_t F, const ClassData& cd, SplitMix64& rng);
     void activate(EquivData& ed, const ClassData& cd);
     void refilter_block(EquivData& ed, const ClassData& cd, int32_t b);
     void score_pending(EquivData& ed, const ClassData& cd);
@@ -681,6 +688,9 @@ ClassData& DenseBatch::class_data(int32_t s) {
         const int32_t i = in.order[j];
         cd.ok[j] = pre[i] < 0 && post[i] < 0;
     }
+    for (int32_t j = 0; j < M_; ++j)
+        if (cd.ok[j]) cd.static_pos.push_back(j);
+    cd.sparse = static_cast<int64_t>(cd.static_pos.size()) * 4 < M_;
     cd.pre_ok.resize(M_);
     cd.post_id.resize(M_);
     std::vector<int32_t> pre_ids;
@@ -922,6 +932,14 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
             P_[F] = j;
             F += okw[w];
         }
+    host_pos = select_from(F, cd, rng);
+    return found;
+}
+
+// selectHost among the feasible positions P_[0..F) of a window (F >= 2), in window order: their totals
+// through gathers, the normalized plugins over them, one draw among the tied maxima.
+int32_t DenseBatch::select_from(int32_t F, const ClassData& cd, SplitMix64& rng) {
+    const BatchInput& in = in_;
     double* T = tot_.data();
     totals_at(F, P_.data(), cd, T);
     for (size_t k = 0; k < cd.norm.size(); ++k) {
@@ -936,8 +954,41 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
         normalized_add(F, nraw_.data(), static_cast<double>(mx), meta.normalize == Normalize::Reverse,
                        static_cast<double>(meta.weight), T);
     }
-    host_pos = P_[select_in(F, T, rng)];
-    return found;
+    return P_[select_in(F, T, rng)];
+}
+
+// `window` for a class whose static filters pass few positions: the same walk from start over the
+// positions in order, visiting only those of ClassData::static_pos (the others fail anyway), the Fit
+// filter on each; processed counts every position up to the to_find-th feasible one, as the walk does.
+int64_t DenseBatch::sparse_window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
+                                  int32_t& host_pos, SplitMix64& rng) {
+    const BatchInput& in = in_;
+    const int32_t s = M_ > 0 ? static_cast<int32_t>(start < M_ ? start : start % M_) : 0;
+    const std::vector<int32_t>& list = cd.static_pos;
+    const size_t L = list.size();
+    const size_t first = static_cast<size_t>(std::lower_bound(list.begin(), list.end(), s) - list.begin());
+    const int32_t nf = static_cast<int32_t>(fr_.size());
+    const bool fit = in.fit.filter_enabled;
+    int32_t F = 0;
+    processed = M_;
+    for (size_t k = 0; k < L; ++k) {
+        const int32_t j = list[first + k < L ? first + k : first + k - L];
+        bool ok = true;
+        if (fit) {
+            ok = free_pods_[j] >= 1;
+            for (int32_t f = 0; f < nf; ++f) ok = ok && fq_[f] <= fr_[f][j];
+        }
+        if (!ok) continue;
+        P_[F++] = j;
+        if (F == to_find) {
+            processed = (j >= s ? j - s : j + M_ - s) + 1;
+            break;
+        }
+    }
+    if (F == 0) return 0;
+    // "When only one node after predicate, just use it."
+    host_pos = F == 1 ? P_[0] : select_from(F, cd, rng);
+    return F;
 }
 
 // Gives an equivalence class its caches, every position dirty; or none (slot -2: its windows are scanned)
@@ -1265,7 +1316,9 @@ void DenseBatch::run() {
         // Replicas: cached verdicts and totals per position and summaries per block, refreshed where a
         // bind changed them; a window they cannot answer is scanned.
         found = eqd && eqd->slot >= 0 ? equiv_blocks(*eqd, cd, start, to_find, processed, host_pos, rng) : -1;
-        if (found < 0) found = window(cd, start, to_find, processed, host_pos, rng);
+        if (found < 0)
+            found = cd.sparse ? sparse_window(cd, start, to_find, processed, host_pos, rng)
+                              : window(cd, start, to_find, processed, host_pos, rng);
         // nextStartNodeIndex = (nextStartNodeIndex + processedNodes) % len(allNodes)
         start = next_start(start, processed);
         out_.feasible_count[p] = found;

@@ -21,7 +21,7 @@ _SHIFT = np.uint64(29)
 #: log2 of the hash buckets per row, at least: with 1 (2 to 4 buckets per row), between a fifth and
 #: two fifths of a batch of distinct rows share their bucket with another hash value (those rows are
 #: sorted), and the bucket tables stay small.
-BUCKET_BITS_PER_ROW = 1
+BUCKET_BITS_PER_ROW = 2
 
 
 def row_hash(columns: list) -> np.ndarray:
