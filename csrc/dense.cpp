@@ -401,6 +401,11 @@ KS_VECTOR void filter_block3(int32_t len, const uint8_t* __restrict sok, const i
     filter_n<3>(len, sok, free_pods, fr, fq, ok);
 }
 
+// The position a walk over m positions starts at (start < m in the usual case: no division).
+inline int32_t start_position(int64_t start, int32_t m) {
+    return m > 0 ? static_cast<int32_t>(start < m ? start : start % m) : 0;
+}
+
 // findNodesThatPassFilters' rotating walk over positions, a block at a time: it stops at the
 // to_find-th feasible position, and what it visited is at most two contiguous segments of positions
 // (the walk wraps once at most); offsets into the visited positions ("window order") run over the
@@ -412,7 +417,7 @@ struct Window {
     int64_t found = 0, processed = 0;
     int32_t width = 0, pos = 0, M = 0;
 
-    Window(int64_t start, int32_t m) : pos(m > 0 ? static_cast<int32_t>(start < m ? start : start % m) : 0), M(m) {}
+    Window(int64_t start, int32_t m) : pos(start_position(start, m)), M(m) {}
     bool more(int64_t to_find) const { return processed < M && found < to_find; }
     int32_t block() const {
         return static_cast<int32_t>(std::min<int64_t>({kBlock, static_cast<int64_t>(M - pos), M - processed}));
@@ -520,6 +525,16 @@ private:
         return start;
     }
     ClassData& class_data(int32_t s);
+    // filter_block's Fit verdict at one position (the static verdict aside).
+    bool fits(int32_t j) const {
+        if (!in_.fit.filter_enabled) return true;
+        if (free_pods_[j] < 1) return false;
+        for (size_t f = 0; f < fr_.size(); ++f)
+            if (fq_[f] > fr_[f][j]) return false;
+        return true;
+    }
+    void add_normalized_at(int32_t n, const int32_t* P, const ClassData& cd, size_t q, int32_t mx, double* T);
+    void summarize(EquivData& ed, const ClassData& cd, int32_t b, bool totals, bool raws);
     void bind(int32_t p, int32_t node);
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
@@ -939,22 +954,27 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
 // selectHost among the feasible positions P_[0..F) of a window (F >= 2), in window order: their totals
 // through gathers, the normalized plugins over them, one draw among the tied maxima.
 int32_t DenseBatch::select_from(int32_t F, const ClassData& cd, SplitMix64& rng) {
-    const BatchInput& in = in_;
     double* T = tot_.data();
     totals_at(F, P_.data(), cd, T);
-    for (size_t k = 0; k < cd.norm.size(); ++k) {
-        const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[k]];
-        const int32_t* raw = cd.norm_raw[k].data();
+    for (size_t q = 0; q < cd.norm.size(); ++q) {
+        const int32_t* raw = cd.norm_raw[q].data();
         int32_t mx = 0;
-        for (int32_t t = 0; t < F; ++t) {
-            nraw_[t] = raw[P_[t]];
-            mx = std::max(mx, nraw_[t]);
-        }
-        if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
-        normalized_add(F, nraw_.data(), static_cast<double>(mx), meta.normalize == Normalize::Reverse,
-                       static_cast<double>(meta.weight), T);
+        for (int32_t t = 0; t < F; ++t) mx = std::max(mx, raw[P_[t]]);
+        add_normalized_at(F, P_.data(), cd, q, mx, T);
     }
     return P_[select_in(F, T, rng)];
+}
+
+// Normalized plugin q of the class at positions P[0..n), with maximum mx, added to T as normalized_add
+// does; nothing for mx 0 (the same normalized score on every node: the choice does not change).
+void DenseBatch::add_normalized_at(int32_t n, const int32_t* P, const ClassData& cd, size_t q, int32_t mx,
+                                   double* T) {
+    if (mx == 0) return;
+    const StaticScoreMeta& meta = in_.static_scores_meta[cd.norm[q]];
+    const int32_t* raw = cd.norm_raw[q].data();
+    for (int32_t t = 0; t < n; ++t) nraw_[t] = raw[P[t]];
+    normalized_add(n, nraw_.data(), static_cast<double>(mx), meta.normalize == Normalize::Reverse,
+                   static_cast<double>(meta.weight), T);
 }
 
 // `window` for a class whose static filters pass few positions: the same walk from start over the
@@ -962,23 +982,15 @@ int32_t DenseBatch::select_from(int32_t F, const ClassData& cd, SplitMix64& rng)
 // filter on each; processed counts every position up to the to_find-th feasible one, as the walk does.
 int64_t DenseBatch::sparse_window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
                                   int32_t& host_pos, SplitMix64& rng) {
-    const BatchInput& in = in_;
-    const int32_t s = M_ > 0 ? static_cast<int32_t>(start < M_ ? start : start % M_) : 0;
+    const int32_t s = start_position(start, M_);
     const std::vector<int32_t>& list = cd.static_pos;
     const size_t L = list.size();
     const size_t first = static_cast<size_t>(std::lower_bound(list.begin(), list.end(), s) - list.begin());
-    const int32_t nf = static_cast<int32_t>(fr_.size());
-    const bool fit = in.fit.filter_enabled;
     int32_t F = 0;
     processed = M_;
     for (size_t k = 0; k < L; ++k) {
         const int32_t j = list[first + k < L ? first + k : first + k - L];
-        bool ok = true;
-        if (fit) {
-            ok = free_pods_[j] >= 1;
-            for (int32_t f = 0; f < nf; ++f) ok = ok && fq_[f] <= fr_[f][j];
-        }
-        if (!ok) continue;
+        if (!fits(j)) continue;
         P_[F++] = j;
         if (F == to_find) {
             processed = (j >= s ? j - s : j + M_ - s) + 1;
@@ -1019,18 +1031,12 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
 void DenseBatch::refilter_block(EquivData& ed, const ClassData& cd, int32_t b) {
     uint64_t& mask = dirty_[static_cast<size_t>(b) * slots_ + ed.slot];
     if (mask == 0) return;
-    const BatchInput& in = in_;
     const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
     const int32_t begin = npend_;
-    const int32_t nf = static_cast<int32_t>(fr_.size());
     int32_t feas = ed.bfeas[b];
     for (uint64_t m = mask; m; m &= m - 1) {
         const int32_t j = a + __builtin_ctzll(m);
-        bool ok = cd.ok[j] != 0;  // filter_block's verdict for one position
-        if (ok && in.fit.filter_enabled) {
-            ok = free_pods_[j] >= 1;
-            for (int32_t f = 0; f < nf; ++f) ok = ok && fq_[f] <= fr_[f][j];
-        }
+        const bool ok = cd.ok[j] && fits(j);
         pend_[npend_] = j;
         pend_old_ok_[npend_] = ed.ok[j];
         pend_old_val_[npend_] = ed.val[j];
@@ -1048,7 +1054,6 @@ void DenseBatch::refilter_block(EquivData& ed, const ClassData& cd, int32_t b) {
 // The totals of the positions refilter_block took in this window, then their blocks' summaries.
 void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
     if (npend_ == 0) return;
-    const BatchInput& in = in_;
     int32_t* P = P_.data();
     int32_t n = 0;
     for (int32_t t = 0; t < npend_; ++t) {
@@ -1057,20 +1062,12 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
     }
     double* T = tot_.data();
     totals_at(n, P, cd, T);
-    // The normalized plugins as normalized_add adds them, for the class-wide maximum.
+    // The normalized plugins for the class-wide maximum.
     const size_t Q = cd.norm.size();
-    for (size_t q = 0; q < Q; ++q) {
-        if (cd.norm_top[q] == 0) continue;
-        const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[q]];
-        for (int32_t t = 0; t < n; ++t) nraw_[t] = cd.norm_raw[q][P[t]];
-        normalized_add(n, nraw_.data(), static_cast<double>(cd.norm_top[q]), meta.normalize == Normalize::Reverse,
-                       static_cast<double>(meta.weight), T);
-    }
+    for (size_t q = 0; q < Q; ++q) add_normalized_at(n, P, cd, q, cd.norm_top[q], T);
     const double ninf = -std::numeric_limits<double>::infinity();
     for (const PendBlock& pb : pend_blocks_) {
-        const int32_t b = pb.b, a = b * kSum, len = std::min(kSum, M_ - a);
-        const double* v = ed.val.data() + a;
-        const uint8_t* ok = ed.ok.data() + a;
+        const int32_t b = pb.b;
         int32_t* braw = ed.braw.data() + b * Q;
         if (pb.whole) {
             // Many changes (or the block's first summary): the summary again from scratch.
@@ -1078,9 +1075,7 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
                 const int32_t j = pend_[t];
                 ed.val[j] = ed.ok[j] ? *T++ : ninf;
             }
-            ed.bmax[b] = max_of(len, v);
-            ed.bcnt[b] = ed.bmax[b] == ninf ? 0 : count_eq(len, v, ed.bmax[b]);
-            for (size_t q = 0; q < Q; ++q) braw[q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
+            summarize(ed, cd, b, true, true);
             continue;
         }
         // A few changes: the old entries out, then the new ones in; what that cannot settle (the last
@@ -1111,17 +1106,29 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
             }
             for (size_t q = 0; q < Q; ++q) braw[q] = std::max(braw[q], cd.norm_raw[q][j]);
         }
-        if (cnt == 0) {
-            top = ed.bfeas[b] == 0 ? ninf : max_of(len, v);
-            cnt = ed.bfeas[b] == 0 ? 0 : count_eq(len, v, top);
-        }
         ed.bmax[b] = top;
         ed.bcnt[b] = cnt;
-        if (raw_again)
-            for (size_t q = 0; q < Q; ++q) braw[q] = masked_max(len, ok, cd.norm_raw[q].data() + a, 0);
+        summarize(ed, cd, b, cnt == 0, raw_again);
     }
     npend_ = 0;
     pend_blocks_.clear();
+}
+
+// Block b's summary computed again over its positions: the best total and its ties (totals), the
+// largest raw score of each normalized plugin (raws); the feasible count is kept as it is.
+void DenseBatch::summarize(EquivData& ed, const ClassData& cd, int32_t b, bool totals, bool raws) {
+    const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
+    if (totals) {
+        const double* v = ed.val.data() + a;
+        const double top = max_of(len, v);  // -inf when nothing is feasible
+        ed.bmax[b] = top;
+        ed.bcnt[b] = top == -std::numeric_limits<double>::infinity() ? 0 : count_eq(len, v, top);
+    }
+    if (raws) {
+        const size_t Q = cd.norm.size();
+        for (size_t q = 0; q < Q; ++q)
+            ed.braw[b * Q + q] = masked_max(len, ed.ok.data() + a, cd.norm_raw[q].data() + a, 0);
+    }
 }
 
 // The window of a replica from block summaries: the same walk, verdicts, totals and draw as `window`,
@@ -1137,7 +1144,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
                                  int64_t& processed_out, int32_t& host_pos, SplitMix64& rng) {
     Piece* pieces = pieces_.data();  // sized in run(): a window has at most one piece per block, plus one
     int32_t np = 0;
-    int32_t pos = M_ > 0 ? static_cast<int32_t>(start < M_ ? start : start % M_) : 0;
+    int32_t pos = start_position(start, M_);
     int64_t processed = 0, found = 0;
     while (processed < M_ && found < to_find) {
         const int32_t b = pos / kSum, be = std::min((b + 1) * kSum, M_);

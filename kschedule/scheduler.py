@@ -80,7 +80,7 @@ class _Messages:
     """Position -> FailedScheduling text of the pods a schedule() call did not place. The texts of a
     batch's failures are made on the first read of any message (a filling cluster can fail tens of
     thousands of pods; ``nodes`` and ``node_index`` never need their texts), from what the batch
-    recorded: its failure records and the cluster's node count at the time."""
+    recorded: its failure records and the node, reason and resource counts of the time."""
 
     __slots__ = ("_texts", "_pending")
 
