@@ -75,20 +75,23 @@ struct ClassData {
     bool sparse = false;
 };
 
-// Equivalence-class cache: per position the filter verdict (static filters and Fit) and the weighted
-// total (-inf where infeasible), its normalized plugins normalized by the class-wide maximum
-// (ClassData::norm_top); per block of kSum positions a summary: feasible positions, the largest total,
-// how many positions have it, and per normalized plugin the largest raw score of a feasible position.
-// A block's positions that binds changed since the class last read it are the set bits of its dirty
-// mask (DenseBatch::dirty_).
+// Equivalence-class cache: per position the weighted total (-inf where infeasible), its normalized
+// plugins normalized by the class-wide maximum (ClassData::norm_top); per block of kSum positions the
+// filter verdicts (static filters and Fit) as bits, the feasible count, the largest total, the
+// positions that have it (bits) and their count. A block's positions that binds changed since the
+// class last read it are the set bits of its dirty mask (DenseBatch::dirty_).
 struct EquivData {
     int32_t slot = -1;  // column in dirty_; -1 not yet used; -2 no cache (see DenseBatch::setup): scans
-    std::vector<uint8_t> ok;
+    int32_t left = 0;   // pods of the class not yet scheduled in the batch
     std::vector<double> val;
+    std::vector<uint64_t> okm;
     std::vector<int32_t> bfeas;
-    std::vector<double> bmax;   // -inf: no feasible position
+    std::vector<double> bmax;    // -inf: no feasible position
+    std::vector<uint64_t> bmaxm;
     std::vector<int32_t> bcnt;
-    std::vector<int32_t> braw;  // [block * norm.size() + q]
+    // Per block and normalized plugin q, static bits: [(block * Q + q) * 2] positions whose raw score is
+    // the class-wide maximum norm_top[q], [... + 1] positions whose raw score is not 0.
+    std::vector<uint64_t> normm;
     // The last FailedScheduling diagnosis of the class: the bind count it was made at, and its records
     // in BatchOutput::failures (no bind since: the next replica fails the same way).
     int64_t failed_at = -1;
@@ -255,22 +258,39 @@ KS_VECTOR int32_t count_ok(int32_t n, const uint8_t* __restrict ok) {
     return c;
 }
 
-// A window piece read position by position: its largest total, how many positions have it (0 if it
-// has no feasible position), and per normalized plugin the largest raw score of a feasible position
-// (at least raw[q] on entry); one call for what max_of, count_eq and masked_max do.
-KS_VECTOR double piece_stats(int32_t n, const double* __restrict v, const uint8_t* __restrict ok,
-                             const int32_t* const* __restrict raws, int32_t Q, int32_t* __restrict cnt,
-                             int32_t* __restrict raw) {
-    const double m = max_impl(n, v);
-    int32_t c = 0;
-    for (int32_t t = 0; t < n; ++t) c += v[t] == m;
-    *cnt = m == -std::numeric_limits<double>::infinity() ? 0 : c;
-    for (int32_t q = 0; q < Q; ++q) {
-        const int32_t* __restrict r = raws[q];
-        int32_t mx = raw[q];
-        for (int32_t t = 0; t < n; ++t) mx = std::max(mx, ok[t] ? r[t] : 0);
-        raw[q] = mx;
-    }
+// Bit helpers over a block's 64 positions (bit k: position block * kSum + k). Written out because
+// the default build targets baseline x86-64, where __builtin_popcountll is a library call.
+inline int32_t popcount64(uint64_t m) {
+    m = m - ((m >> 1) & 0x5555555555555555ULL);
+    m = (m & 0x3333333333333333ULL) + ((m >> 2) & 0x3333333333333333ULL);
+    m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return static_cast<int32_t>((m * 0x0101010101010101ULL) >> 56);
+}
+
+// The index of the k-th (from 0) set bit of m; k < popcount64(m).
+inline int32_t select_bit(uint64_t m, int32_t k) {
+    uint64_t s = m - ((m >> 1) & 0x5555555555555555ULL);
+    s = (s & 0x3333333333333333ULL) + ((s >> 2) & 0x3333333333333333ULL);
+    s = (s + (s >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    const uint64_t prefix = s * 0x0101010101010101ULL;  // byte i: set bits in bytes 0..i
+    int32_t byte = 0;
+    while (static_cast<int32_t>((prefix >> (8 * byte)) & 0xff) <= k) ++byte;
+    if (byte > 0) k -= static_cast<int32_t>((prefix >> (8 * (byte - 1))) & 0xff);
+    uint64_t b = (m >> (8 * byte)) & 0xff;
+    for (; k > 0; --k) b &= b - 1;
+    return 8 * byte + __builtin_ctzll(b);
+}
+
+// Bits [lo, hi) of a block, 0 <= lo <= hi <= 64.
+inline uint64_t range_mask(int32_t lo, int32_t hi) {
+    const uint64_t upto = hi >= 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1;
+    return upto & ~((uint64_t{1} << lo) - 1);
+}
+
+// The positions t < n <= 64 with v[t] == x, as bits.
+KS_VECTOR uint64_t eq_mask(int32_t n, const double* __restrict v, double x) {
+    uint64_t m = 0;
+    for (int32_t t = 0; t < n; ++t) m |= static_cast<uint64_t>(v[t] == x) << t;
     return m;
 }
 
@@ -452,10 +472,14 @@ struct Window {
     }
 };
 
-// A part of an equivalence-class window: positions [a, b); whole: one entire summarized block.
+// A part of an equivalence-class window: positions [a, b) of one block; whole: the entire block. Once
+// read: its largest total m, the positions that have it (tie, bits of the block) and their count.
 struct Piece {
     int32_t a, b;
     bool whole;
+    double m;
+    int32_t cnt;
+    uint64_t tie;
 };
 
 class DenseBatch {
@@ -485,17 +509,17 @@ private:
     // class last read the block (bit k: position block * kSum + k); [block * slots_ + slot].
     std::vector<uint64_t> dirty_;
     int32_t slots_ = 0, slots_used_ = 0;
+    // The slots binds mark: classes with pods left in the batch (live_slot_at_: index in live_slots_, -1).
+    std::vector<int32_t> live_slots_, live_slot_at_;
     int64_t binds_ = 0;
     std::vector<Piece> pieces_;   // equiv_blocks' window
-    // Positions refilter_block took in the current window (old verdict and total kept for the summary
-    // update), and their blocks.
+    // Positions refilter_block took in the current window, and their blocks.
     struct PendBlock {
         int32_t b, begin, end;
         bool whole;
+        uint64_t bits;  // the block's positions taken
     };
     std::vector<int32_t> pend_;
-    std::vector<uint8_t> pend_old_ok_;
-    std::vector<double> pend_old_val_;
     std::vector<PendBlock> pend_blocks_;
     int32_t npend_ = 0;
 
@@ -534,7 +558,8 @@ private:
         return true;
     }
     void add_normalized_at(int32_t n, const int32_t* P, const ClassData& cd, size_t q, int32_t mx, double* T);
-    void summarize(EquivData& ed, const ClassData& cd, int32_t b, bool totals, bool raws);
+    void summarize(EquivData& ed, int32_t b);
+    void retire(EquivData& ed);
     void bind(int32_t p, int32_t node);
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
@@ -682,11 +707,14 @@ void DenseBatch::setup() {
         for (int32_t p = 0; p < in.num_pods; ++p)
             if (in.pod_equiv[p] >= 0) ++pods_in[in.pod_equiv[p]];
         int64_t wanted = 0;
-        for (int32_t e = 0; e < in.num_equiv; ++e)
+        for (int32_t e = 0; e < in.num_equiv; ++e) {
+            equiv_[e].left = pods_in[e];
             if (pods_in[e] < kMinReplicas) equiv_[e].slot = -2;
             else ++wanted;
+        }
         slots_ = static_cast<int32_t>(std::min<int64_t>({wanted, kMaxSlots, std::max<int64_t>(1, (int64_t{1} << 25) / std::max(M_, 1))}));
         dirty_.assign(static_cast<size_t>((M_ + kSum - 1) / kSum) * slots_, 0);
+        live_slot_at_.assign(slots_, -1);
     }
 }
 
@@ -764,10 +792,10 @@ void DenseBatch::bind(int32_t p, int32_t host) {
     for (Column& c : fit_cols_)
         c.used[j] += static_cast<double>(c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row]);
     for (Column& c : bal_cols_) c.used[j] += static_cast<double>(req[c.row]);
-    if (slots_used_ > 0) {
+    if (!live_slots_.empty()) {
         uint64_t* row = dirty_.data() + static_cast<size_t>(j / kSum) * slots_;
         const uint64_t bit = uint64_t{1} << (j % kSum);
-        for (int32_t c = 0; c < slots_used_; ++c) row[c] |= bit;
+        for (int32_t c : live_slots_) row[c] |= bit;
     }
 }
 
@@ -1011,17 +1039,43 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
         return;
     }
     ed.slot = slots_used_++;
+    live_slot_at_[ed.slot] = static_cast<int32_t>(live_slots_.size());
+    live_slots_.push_back(ed.slot);
     const int32_t nb = (M_ + kSum - 1) / kSum;
-    ed.ok.assign(M_, 0);
+    const size_t Q = cd.norm.size();
     ed.val.assign(M_, 0.0);
+    ed.okm.assign(nb, 0);
     ed.bfeas.assign(nb, 0);
     ed.bmax.assign(nb, 0.0);
+    ed.bmaxm.assign(nb, 0);
     ed.bcnt.assign(nb, 0);
-    ed.braw.assign(static_cast<size_t>(nb) * cd.norm.size(), 0);
+    ed.normm.assign(static_cast<size_t>(nb) * Q * 2, 0);
     for (int32_t b = 0; b < nb; ++b) {
         const int32_t len = std::min(kSum, M_ - b * kSum);
-        dirty_[static_cast<size_t>(b) * slots_ + ed.slot] = len == kSum ? ~uint64_t{0} : (uint64_t{1} << len) - 1;
+        dirty_[static_cast<size_t>(b) * slots_ + ed.slot] = range_mask(0, len);
+        for (size_t q = 0; q < Q; ++q) {
+            const int32_t* raw = cd.norm_raw[q].data() + b * kSum;
+            uint64_t top = 0, nz = 0;
+            for (int32_t t = 0; t < len; ++t) {
+                top |= static_cast<uint64_t>(raw[t] == cd.norm_top[q]) << t;
+                nz |= static_cast<uint64_t>(raw[t] != 0) << t;
+            }
+            ed.normm[(b * Q + q) * 2] = top;
+            ed.normm[(b * Q + q) * 2 + 1] = nz;
+        }
     }
+}
+
+// A class's last pod is being scheduled: binds stop marking its caches.
+void DenseBatch::retire(EquivData& ed) {
+    if (ed.slot < 0) return;
+    const int32_t at = live_slot_at_[ed.slot];
+    if (at < 0) return;
+    const int32_t last = live_slots_.back();
+    live_slots_[at] = last;
+    live_slot_at_[last] = at;
+    live_slots_.pop_back();
+    live_slot_at_[ed.slot] = -1;
 }
 
 // Brings block b of an equivalence class up to date, in two steps: here the positions a bind changed
@@ -1031,24 +1085,22 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
 void DenseBatch::refilter_block(EquivData& ed, const ClassData& cd, int32_t b) {
     uint64_t& mask = dirty_[static_cast<size_t>(b) * slots_ + ed.slot];
     if (mask == 0) return;
-    const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
+    const int32_t a = b * kSum;
     const int32_t begin = npend_;
-    int32_t feas = ed.bfeas[b];
+    uint64_t okm = ed.okm[b];
     for (uint64_t m = mask; m; m &= m - 1) {
-        const int32_t j = a + __builtin_ctzll(m);
-        const bool ok = cd.ok[j] && fits(j);
-        pend_[npend_] = j;
-        pend_old_ok_[npend_] = ed.ok[j];
-        pend_old_val_[npend_] = ed.val[j];
-        ++npend_;
-        feas += static_cast<int32_t>(ok) - ed.ok[j];
-        ed.ok[j] = ok;
+        const int32_t k = __builtin_ctzll(m);
+        const int32_t j = a + k;
+        const uint64_t bit = uint64_t{1} << k;
+        pend_[npend_++] = j;
+        okm = cd.ok[j] && fits(j) ? okm | bit : okm & ~bit;
     }
-    mask = 0;
     const int32_t ns = npend_ - begin;
-    const bool whole = ns > kIncremental || ns == len;
-    ed.bfeas[b] = whole ? count_ok(len, ed.ok.data() + a) : feas;  // whole: the old entries may be unset
-    pend_blocks_.push_back({b, begin, npend_, whole});
+    const bool whole = ns > kIncremental || mask == range_mask(0, std::min(kSum, M_ - a));
+    pend_blocks_.push_back({b, begin, npend_, whole, mask});
+    mask = 0;
+    ed.okm[b] = okm;
+    ed.bfeas[b] = popcount64(okm);
 }
 
 // The totals of the positions refilter_block took in this window, then their blocks' summaries.
@@ -1057,8 +1109,9 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
     int32_t* P = P_.data();
     int32_t n = 0;
     for (int32_t t = 0; t < npend_; ++t) {
-        P[n] = pend_[t];
-        n += ed.ok[pend_[t]];
+        const int32_t j = pend_[t];
+        P[n] = j;
+        n += static_cast<int32_t>((ed.okm[j / kSum] >> (j % kSum)) & 1);
     }
     double* T = tot_.data();
     totals_at(n, P, cd, T);
@@ -1068,31 +1121,24 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
     const double ninf = -std::numeric_limits<double>::infinity();
     for (const PendBlock& pb : pend_blocks_) {
         const int32_t b = pb.b;
-        int32_t* braw = ed.braw.data() + b * Q;
+        const uint64_t okm = ed.okm[b];
         if (pb.whole) {
             // Many changes (or the block's first summary): the summary again from scratch.
             for (int32_t t = pb.begin; t < pb.end; ++t) {
                 const int32_t j = pend_[t];
-                ed.val[j] = ed.ok[j] ? *T++ : ninf;
+                ed.val[j] = (okm >> (j % kSum)) & 1 ? *T++ : ninf;
             }
-            summarize(ed, cd, b, true, true);
+            summarize(ed, b);
             continue;
         }
-        // A few changes: the old entries out, then the new ones in; what that cannot settle (the last
-        // position at the maximum left, the largest raw score of a normalized plugin lost its feasible
-        // position) is computed again over the block.
-        int32_t cnt = ed.bcnt[b];
+        // A few changes: the old entries out, then the new ones in; when the last position at the
+        // maximum left, the summary is computed again over the block.
         double top = ed.bmax[b];
-        bool raw_again = false;
-        for (int32_t t = pb.begin; t < pb.end; ++t) {
-            if (!pend_old_ok_[t]) continue;
-            cnt -= pend_old_val_[t] == top;
-            if (!ed.ok[pend_[t]])
-                for (size_t q = 0; q < Q; ++q) raw_again |= cd.norm_raw[q][pend_[t]] == braw[q];
-        }
+        uint64_t tie = ed.bmaxm[b] & ~pb.bits;
         for (int32_t t = pb.begin; t < pb.end; ++t) {
             const int32_t j = pend_[t];
-            if (!ed.ok[j]) {
+            const uint64_t bit = uint64_t{1} << (j % kSum);
+            if (!(okm & bit)) {
                 ed.val[j] = ninf;
                 continue;
             }
@@ -1100,40 +1146,38 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
             ed.val[j] = x;
             if (x > top) {
                 top = x;
-                cnt = 1;
+                tie = bit;
             } else if (x == top) {
-                ++cnt;
+                tie |= bit;
             }
-            for (size_t q = 0; q < Q; ++q) braw[q] = std::max(braw[q], cd.norm_raw[q][j]);
+        }
+        if (tie == 0) {
+            summarize(ed, b);
+            continue;
         }
         ed.bmax[b] = top;
-        ed.bcnt[b] = cnt;
-        summarize(ed, cd, b, cnt == 0, raw_again);
+        ed.bmaxm[b] = tie;
+        ed.bcnt[b] = popcount64(tie);
     }
     npend_ = 0;
     pend_blocks_.clear();
 }
 
-// Block b's summary computed again over its positions: the best total and its ties (totals), the
-// largest raw score of each normalized plugin (raws); the feasible count is kept as it is.
-void DenseBatch::summarize(EquivData& ed, const ClassData& cd, int32_t b, bool totals, bool raws) {
+// Block b's best total and the positions that have it, computed again over its positions.
+void DenseBatch::summarize(EquivData& ed, int32_t b) {
     const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
-    if (totals) {
-        const double* v = ed.val.data() + a;
-        const double top = max_of(len, v);  // -inf when nothing is feasible
-        ed.bmax[b] = top;
-        ed.bcnt[b] = top == -std::numeric_limits<double>::infinity() ? 0 : count_eq(len, v, top);
-    }
-    if (raws) {
-        const size_t Q = cd.norm.size();
-        for (size_t q = 0; q < Q; ++q)
-            ed.braw[b * Q + q] = masked_max(len, ed.ok.data() + a, cd.norm_raw[q].data() + a, 0);
-    }
+    const double* v = ed.val.data() + a;
+    const double top = max_of(len, v);  // -inf when nothing is feasible
+    const uint64_t tie = top == -std::numeric_limits<double>::infinity() ? 0 : eq_mask(len, v, top);
+    ed.bmax[b] = top;
+    ed.bmaxm[b] = tie;
+    ed.bcnt[b] = popcount64(tie);
 }
 
 // The window of a replica from block summaries: the same walk, verdicts, totals and draw as `window`,
-// with whole blocks of kSum positions taken from their summaries and only the pieces at the window's
-// ends read position by position. Returns -1 (nothing drawn) when the window must be scanned instead.
+// with whole blocks of kSum positions taken from their summaries, and the pieces at the window's ends
+// from their block's bits where they hold the block's best total (read position by position only
+// where they do not). Returns -1 (nothing drawn) when the window must be scanned instead.
 //
 // Why this is exact: the cached totals normalize each normalized plugin by its class-wide maximum. A
 // window whose feasible maximum raw score equals it has exactly the scan's totals (same operations,
@@ -1147,22 +1191,21 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     int32_t pos = start_position(start, M_);
     int64_t processed = 0, found = 0;
     while (processed < M_ && found < to_find) {
-        const int32_t b = pos / kSum, be = std::min((b + 1) * kSum, M_);
+        const int32_t b = pos / kSum, base = b * kSum, be = std::min(base + kSum, M_);
         const int32_t end = static_cast<int32_t>(std::min<int64_t>(be, pos + (M_ - processed)));
         refilter_block(ed, cd, b);
         const int32_t len = end - pos;
-        const bool whole = pos == b * kSum && end == be;
-        const int32_t cnt = whole ? ed.bfeas[b] : count_ok(len, ed.ok.data() + pos);
+        const bool whole = pos == base && end == be;
+        const uint64_t okb = ed.okm[b] & range_mask(pos - base, end - base);
+        const int32_t cnt = whole ? ed.bfeas[b] : popcount64(okb);
         if (found + cnt >= to_find) {
-            int64_t need = to_find - found;
-            int32_t cut = 0;
-            while (need > 0) need -= ed.ok[pos + cut++];
-            pieces[np++] = {pos, pos + cut, whole && cut == len};
+            const int32_t cut = base + select_bit(okb, static_cast<int32_t>(to_find - found - 1)) + 1 - pos;
+            pieces[np++] = {pos, pos + cut, whole && cut == len, 0.0, 0, 0};
             found = to_find;
             processed += cut;
             break;
         }
-        pieces[np++] = {pos, end, whole};
+        pieces[np++] = {pos, end, whole, 0.0, 0, 0};
         found += cnt;
         processed += len;
         pos = end == M_ ? 0 : end;
@@ -1170,64 +1213,71 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     processed_out = processed;
     score_pending(ed, cd);
     if (found == 0) return 0;
-    const uint8_t* ok = ed.ok.data();
     if (found == 1) {
         // "When only one node after predicate, just use it."
-        for (const Piece* pc = pieces; pc < pieces + np; ++pc)
-            for (int32_t j = pc->a; j < pc->b; ++j)
-                if (ok[j]) {
-                    host_pos = j;
-                    return 1;
-                }
+        for (const Piece* pc = pieces; pc < pieces + np; ++pc) {
+            const int32_t base = pc->a / kSum * kSum;
+            const uint64_t okb = ed.okm[pc->a / kSum] & range_mask(pc->a - base, pc->b - base);
+            if (okb) {
+                host_pos = base + __builtin_ctzll(okb);
+                return 1;
+            }
+        }
     }
     const double ninf = -std::numeric_limits<double>::infinity();
     const size_t Q = cd.norm.size();
     double best = ninf;
     int64_t ties = 0;
-    int32_t raw[kMaxNorm] = {};  // per normalized plugin: the largest raw score of a feasible position
-    auto merge = [&](double m, int64_t c) {
-        if (m > best) {
-            best = m;
-            ties = c;
-        } else if (m == best && m != ninf) {
-            ties += c;
+    // Per normalized plugin: a feasible position of the window has the class-wide maximum raw score
+    // (top) / a raw score other than 0 (nonzero).
+    uint64_t top[kMaxNorm] = {}, nonzero[kMaxNorm] = {};
+    for (Piece* pc = pieces; pc < pieces + np; ++pc) {
+        const int32_t b = pc->a / kSum, base = b * kSum;
+        uint64_t okb = ed.okm[b];
+        if (pc->whole) {
+            pc->m = ed.bmax[b];
+            pc->cnt = ed.bcnt[b];
+            pc->tie = ed.bmaxm[b];
+        } else {
+            const uint64_t range = range_mask(pc->a - base, pc->b - base);
+            okb &= range;
+            const uint64_t tie = ed.bmaxm[b] & range;
+            if (tie) {
+                pc->m = ed.bmax[b];
+                pc->tie = tie;
+            } else if (okb) {
+                // The block's best totals lie outside the piece: its own maximum and ties.
+                const double* v = ed.val.data() + pc->a;
+                pc->m = max_of(pc->b - pc->a, v);
+                pc->tie = eq_mask(pc->b - pc->a, v, pc->m) << (pc->a - base);
+            } else {
+                pc->m = ninf;
+                pc->tie = 0;
+            }
+            pc->cnt = popcount64(pc->tie);
         }
-    };
-    for (const Piece* it = pieces; it < pieces + np; ++it) {
-        const Piece& pc = *it;
-        if (pc.whole) {
-            const int32_t b = pc.a / kSum;
-            merge(ed.bmax[b], ed.bcnt[b]);
-            for (size_t q = 0; q < Q; ++q) raw[q] = std::max(raw[q], ed.braw[b * Q + q]);
-            continue;
+        if (pc->m > best) {
+            best = pc->m;
+            ties = pc->cnt;
+        } else if (pc->m == best && best != ninf) {
+            ties += pc->cnt;
         }
-        const int32_t* raws[kMaxNorm];
-        for (size_t q = 0; q < Q; ++q) raws[q] = cd.norm_raw[q].data() + pc.a;
-        int32_t c = 0;
-        const double m = piece_stats(pc.b - pc.a, ed.val.data() + pc.a, ok + pc.a, raws, static_cast<int32_t>(Q), &c, raw);
-        merge(m, c);
+        for (size_t q = 0; q < Q; ++q) {
+            top[q] |= okb & ed.normm[(b * Q + q) * 2];
+            nonzero[q] |= okb & ed.normm[(b * Q + q) * 2 + 1];
+        }
     }
     for (size_t q = 0; q < Q; ++q)
-        if (raw[q] != 0 && raw[q] != cd.norm_top[q]) return -1;
+        if (nonzero[q] && !top[q]) return -1;
     int64_t r = ties > 1 ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
-    for (const Piece* it = pieces; it < pieces + np; ++it) {
-        const Piece& pc = *it;
-        if (pc.whole) {
-            const int32_t b = pc.a / kSum;
-            const int64_t c = ed.bmax[b] == best ? ed.bcnt[b] : 0;
-            if (r >= c) {
-                r -= c;
-                continue;
-            }
+    for (const Piece* pc = pieces; pc < pieces + np; ++pc) {
+        if (pc->m != best) continue;
+        if (r >= pc->cnt) {
+            r -= pc->cnt;
+            continue;
         }
-        const double* v = ed.val.data();
-        for (int32_t j = pc.a; j < pc.b; ++j) {
-            r -= v[j] == best;
-            if (r < 0) {
-                host_pos = j;
-                return found;
-            }
-        }
+        host_pos = pc->a / kSum * kSum + select_bit(pc->tie, static_cast<int32_t>(r));
+        return found;
     }
     host_pos = pieces[0].a;  // unreachable: the draw is below the number of tied maxima
     return found;
@@ -1297,10 +1347,8 @@ void DenseBatch::run() {
     nraw_.assign(cap_, 0);
     xs_.assign(std::max<size_t>(bal_cols_.size(), 1) * cap_, 0.0);
     wscratch_.assign(cap_, 0.0);
-    pieces_.assign(static_cast<size_t>(M_ / kSum) + 3, Piece{0, 0, false});
+    pieces_.assign(static_cast<size_t>(M_ / kSum) + 3, Piece{0, 0, false, 0.0, 0, 0});
     pend_.assign(M_, 0);
-    pend_old_ok_.assign(M_, 0);
-    pend_old_val_.assign(M_, 0.0);
     any_irregular_ = false;
     for (uint8_t v : irregular_) any_irregular_ |= v != 0;
     int32_t prepared = -1;  // the equivalence class prepare_pod last ran for (replicas share it)
@@ -1308,6 +1356,7 @@ void DenseBatch::run() {
         ClassData& cd = class_data(in.pod_class[p]);
         const int32_t eq = in.pod_equiv ? in.pod_equiv[p] : -1;
         EquivData* eqd = eq >= 0 ? &equiv_[eq] : nullptr;
+        if (eqd && --eqd->left == 0) retire(*eqd);  // its own window still reads its caches below
         if (eqd && eqd->failed_at == binds_) {
             // No bind since this class last failed: the same walk over every node, the same diagnosis.
             start = next_start(start, M_);
