@@ -549,6 +549,10 @@ private:
         return start;
     }
     ClassData& class_data(int32_t s);
+    void filter_range(const ClassData& cd, int32_t pos, int32_t len, uint8_t* ok);
+    bool contiguous_shape() const {
+        return want_fit_ && want_bal_ && fact_.size() == 2 && bact_.size() == 2 && wsum_ != 0;
+    }
     // filter_block's Fit verdict at one position (the static verdict aside).
     bool fits(int32_t j) const {
         if (!in_.fit.filter_enabled) return true;
@@ -563,6 +567,9 @@ private:
     void bind(int32_t p, int32_t node);
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
+    bool norm_term(const ClassData& cd, size_t q, int32_t mx, NormTerm& nt) const;
+    void contig_totals(const ClassData& cd, int32_t a, int32_t len, const uint8_t* ok, const NormTerm* nt, int32_t nq,
+                       double* S);
     void add_normalized(const Window& win, const ClassData& cd, const uint8_t* ok, double* S);
     void totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T);
     int64_t window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed, int32_t& host_pos,
@@ -831,7 +838,7 @@ void DenseBatch::prepare_pod(int32_t p) {
 
 void DenseBatch::totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T) {
     const BatchInput& in = in_;
-    if (want_fit_ && want_bal_ && fact_.size() == 2 && bact_.size() == 2 && wsum_ != 0 && !any_irregular_) {
+    if (contiguous_shape() && !any_irregular_) {
         (in.fit.strategy == FitStrategy::MostAllocated ? fused22_most : fused22_least)(
             n, P, cd.fixed.data(), fact_.data(), wsum_, wf_, bact_.data(), wb_, T);
         return;
@@ -889,25 +896,30 @@ void DenseBatch::add_normalized(const Window& win, const ClassData& cd, const ui
     }
 }
 
+// The filter verdicts (static filters and Fit) of positions [pos, pos + len) into ok.
+void DenseBatch::filter_range(const ClassData& cd, int32_t pos, int32_t len, uint8_t* ok) {
+    std::vector<const int64_t*>& fr = frw_;
+    fr.resize(fr_.size());
+    for (size_t f = 0; f < fr.size(); ++f) fr[f] = fr_[f] + pos;
+    const size_t nf = fr.size();
+    if (in_.fit.filter_enabled && nf >= 1 && nf <= 3)
+        (nf == 1 ? filter_block1 : nf == 2 ? filter_block2 : filter_block3)(len, cd.ok.data() + pos,
+                                                                         free_pods_.data() + pos, fr.data(),
+                                                                         fq_.data(), ok);
+    else
+        filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in_.fit.filter_enabled,
+                     static_cast<int32_t>(nf), fr.data(), fq_.data(), ok);
+}
+
 int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
                            int32_t& host_pos, SplitMix64& rng) {
     const BatchInput& in = in_;
     // The verdicts are kept in window order (okw) for the scoring below.
     uint8_t* okw = ok_.data();
     Window win(start, M_);
-    std::vector<const int64_t*>& fr = frw_;
-    fr.resize(fr_.size());
     while (win.more(to_find)) {
         const int32_t len = win.block(), pos = win.pos, W = win.width;
-        for (size_t f = 0; f < fr.size(); ++f) fr[f] = fr_[f] + pos;
-        const size_t nf = fr.size();
-        if (in.fit.filter_enabled && nf >= 1 && nf <= 3)
-            (nf == 1 ? filter_block1 : nf == 2 ? filter_block2 : filter_block3)(len, cd.ok.data() + pos,
-                                                                             free_pods_.data() + pos, fr.data(),
-                                                                             fq_.data(), okw + W);
-        else
-            filter_block(len, cd.ok.data() + pos, free_pods_.data() + pos, in.fit.filter_enabled,
-                         static_cast<int32_t>(fr.size()), fr.data(), fq_.data(), okw + W);
+        filter_range(cd, pos, len, okw + W);
         win.take(okw + W, len, to_find);
     }
     processed = win.processed;
@@ -924,46 +936,20 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
         host_pos = position(w);
         return 1;
     }
-    if (want_fit_ && want_bal_ && fact_.size() == 2 && bact_.size() == 2 && wsum_ != 0 && found * 2 >= W) {
+    if (contiguous_shape() && found * 2 >= W) {
         // The default shape in a mostly feasible window: totals straight from the contiguous columns,
         // -inf where infeasible (a sparse window, e.g. a narrow node selector, gathers instead).
         double* S = wscratch_.data();
-        const bool most = in.fit.strategy == FitStrategy::MostAllocated;
         // Normalized plugins fold into the same pass once their window maxima are known (not where
         // the scalar kernels overwrite irregular positions: add_normalized runs after those).
         const bool fold = !any_irregular_ && cd.norm.size() <= 2;
         NormTerm nt[2];
         int32_t nq = 0;
-        size_t nq_plugin[2] = {0, 0};
         if (fold)
-            for (size_t q = 0; q < cd.norm.size(); ++q) {
-                const int32_t mx = window_max(win, okw, cd.norm_raw[q].data());
-                if (mx == 0) continue;  // the same normalized score on every node: the choice does not change
-                const StaticScoreMeta& meta = in.static_scores_meta[cd.norm[q]];
-                nt[nq] = {nullptr, static_cast<double>(mx), 1.0 / static_cast<double>(mx),
-                          static_cast<double>(meta.weight), meta.normalize == Normalize::Reverse};
-                nq_plugin[nq++] = q;
-            }
-        int32_t w = 0;
-        for (int k = 0; k < nseg; ++k) {
-            const int32_t a = segs[k].a, len = segs[k].b - segs[k].a;
-            Active fa[2], ba[2];
-            for (int e = 0; e < 2; ++e) {
-                fa[e] = {fact_[e].alloc + a, fact_[e].used + a, fact_[e].inv + a, fact_[e].q, fact_[e].w};
-                ba[e] = {bact_[e].alloc + a, bact_[e].used + a, bact_[e].inv + a, bact_[e].q, bact_[e].w};
-            }
-            for (int32_t t = 0; t < nq; ++t) nt[t].raw = cd.norm_raw[nq_plugin[t]].data() + a;
-            kFusedContig[most][nq](len, okw + w, cd.fixed.data() + a, fa, wsum_, wf_, ba, wb_, S + w, nt);
-            if (any_irregular_)
-                for (int32_t t = 0; t < len; ++t) {
-                    if (!okw[w + t] || !irregular_[a + t]) continue;
-                    // A zero allocatable scoring resource leaves it out: the scalar kernels.
-                    const int32_t node = in.order[a + t];
-                    S[w + t] = cd.fixed[a + t] + wf_ * static_cast<double>(fit_score_plan(in, plan_, node)) +
-                               wb_ * static_cast<double>(balanced_score_plan(in, plan_, node));
-                }
-            w += len;
-        }
+            for (size_t q = 0; q < cd.norm.size(); ++q)
+                if (norm_term(cd, q, window_max(win, okw, cd.norm_raw[q].data()), nt[nq])) ++nq;
+        for (int k = 0, w = 0; k < nseg; w += segs[k].b - segs[k].a, ++k)
+            contig_totals(cd, segs[k].a, segs[k].b - segs[k].a, okw + w, nt, nq, S + w);
         if (!fold) add_normalized(win, cd, okw, S);
         host_pos = position(select_in(W, S, rng));
         return found;
@@ -977,6 +963,44 @@ int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, 
         }
     host_pos = select_from(F, cd, rng);
     return found;
+}
+
+// Normalized plugin q of the class with maximum mx as a folded term (raw from position 0); false for
+// mx 0 (the same normalized score on every node: the choice does not change).
+bool DenseBatch::norm_term(const ClassData& cd, size_t q, int32_t mx, NormTerm& nt) const {
+    if (mx == 0) return false;
+    const StaticScoreMeta& meta = in_.static_scores_meta[cd.norm[q]];
+    nt = {cd.norm_raw[q].data(), static_cast<double>(mx), 1.0 / static_cast<double>(mx),
+          static_cast<double>(meta.weight), meta.normalize == Normalize::Reverse};
+    return true;
+}
+
+// The default shape's totals of positions [a, a + len) (ok: their verdicts) into S, -inf where
+// infeasible, straight from the contiguous columns, with nq normalized terms folded in (none where
+// irregular positions exist: the scalar kernels overwrite those here).
+void DenseBatch::contig_totals(const ClassData& cd, int32_t a, int32_t len, const uint8_t* ok, const NormTerm* nt,
+                               int32_t nq, double* S) {
+    const BatchInput& in = in_;
+    Active fa[2], ba[2];
+    for (int e = 0; e < 2; ++e) {
+        fa[e] = {fact_[e].alloc + a, fact_[e].used + a, fact_[e].inv + a, fact_[e].q, fact_[e].w};
+        ba[e] = {bact_[e].alloc + a, bact_[e].used + a, bact_[e].inv + a, bact_[e].q, bact_[e].w};
+    }
+    NormTerm at[2];
+    for (int32_t t = 0; t < nq; ++t) {
+        at[t] = nt[t];
+        at[t].raw = nt[t].raw + a;
+    }
+    kFusedContig[in.fit.strategy == FitStrategy::MostAllocated][nq](len, ok, cd.fixed.data() + a, fa, wsum_, wf_,
+                                                                     ba, wb_, S, at);
+    if (any_irregular_)
+        for (int32_t t = 0; t < len; ++t) {
+            if (!ok[t] || !irregular_[a + t]) continue;
+            // A zero allocatable scoring resource leaves it out: the scalar kernels.
+            const int32_t node = in.order[a + t];
+            S[t] = cd.fixed[a + t] + wf_ * static_cast<double>(fit_score_plan(in, plan_, node)) +
+                   wb_ * static_cast<double>(balanced_score_plan(in, plan_, node));
+        }
 }
 
 // selectHost among the feasible positions P_[0..F) of a window (F >= 2), in window order: their totals
@@ -1031,8 +1055,9 @@ int64_t DenseBatch::sparse_window(const ClassData& cd, int64_t start, int64_t to
     return F;
 }
 
-// Gives an equivalence class its caches, every position dirty; or none (slot -2: its windows are scanned)
-// when all slots are taken or it has more normalized plugins than a window summary tracks.
+// Gives an equivalence class its caches, computed for every position now (one vectorised pass over the
+// contiguous columns where the shape allows); or none (slot -2: its windows are scanned) when all
+// slots are taken or it has more normalized plugins than a window summary tracks.
 void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
     if (slots_used_ == slots_ || cd.norm.size() > kMaxNorm) {
         ed.slot = -2;
@@ -1043,18 +1068,57 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
     live_slots_.push_back(ed.slot);
     const int32_t nb = (M_ + kSum - 1) / kSum;
     const size_t Q = cd.norm.size();
-    ed.val.assign(M_, 0.0);
+    ed.val.resize(M_);
     ed.okm.assign(nb, 0);
     ed.bfeas.assign(nb, 0);
     ed.bmax.assign(nb, 0.0);
     ed.bmaxm.assign(nb, 0);
     ed.bcnt.assign(nb, 0);
     ed.normm.assign(static_cast<size_t>(nb) * Q * 2, 0);
+    uint8_t* ok = ok_.data();
+    filter_range(cd, 0, M_, ok);
+    double* val = ed.val.data();
+    if (contiguous_shape() && Q <= 2) {
+        NormTerm nt[2];
+        int32_t nq = 0;
+        for (size_t q = 0; q < Q; ++q)
+            if (norm_term(cd, q, cd.norm_top[q], nt[nq])) ++nq;
+        if (!any_irregular_) {
+            contig_totals(cd, 0, M_, ok, nt, nq, val);
+        } else {
+            contig_totals(cd, 0, M_, ok, nt, 0, val);
+            int32_t F = 0;
+            for (int32_t j = 0; j < M_; ++j) {
+                P_[F] = j;
+                F += ok[j];
+            }
+            double* T = tot_.data();
+            for (int32_t j = 0; j < F; ++j) T[j] = val[P_[j]];
+            for (size_t q = 0; q < Q; ++q) add_normalized_at(F, P_.data(), cd, q, cd.norm_top[q], T);
+            for (int32_t j = 0; j < F; ++j) val[P_[j]] = T[j];
+        }
+    } else {
+        int32_t F = 0;
+        for (int32_t j = 0; j < M_; ++j) {
+            P_[F] = j;
+            F += ok[j];
+        }
+        double* T = tot_.data();
+        totals_at(F, P_.data(), cd, T);
+        for (size_t q = 0; q < Q; ++q) add_normalized_at(F, P_.data(), cd, q, cd.norm_top[q], T);
+        std::fill(val, val + M_, -std::numeric_limits<double>::infinity());
+        for (int32_t j = 0; j < F; ++j) val[P_[j]] = T[j];
+    }
     for (int32_t b = 0; b < nb; ++b) {
-        const int32_t len = std::min(kSum, M_ - b * kSum);
-        dirty_[static_cast<size_t>(b) * slots_ + ed.slot] = range_mask(0, len);
+        const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
+        uint64_t m = 0;
+        for (int32_t t = 0; t < len; ++t) m |= static_cast<uint64_t>(ok[a + t]) << t;
+        ed.okm[b] = m;
+        ed.bfeas[b] = popcount64(m);
+        summarize(ed, b);
+        dirty_[static_cast<size_t>(b) * slots_ + ed.slot] = 0;
         for (size_t q = 0; q < Q; ++q) {
-            const int32_t* raw = cd.norm_raw[q].data() + b * kSum;
+            const int32_t* raw = cd.norm_raw[q].data() + a;
             uint64_t top = 0, nz = 0;
             for (int32_t t = 0; t < len; ++t) {
                 top |= static_cast<uint64_t>(raw[t] == cd.norm_top[q]) << t;
@@ -1256,12 +1320,11 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
             }
             pc->cnt = popcount64(pc->tie);
         }
-        if (pc->m > best) {
-            best = pc->m;
-            ties = pc->cnt;
-        } else if (pc->m == best && best != ninf) {
-            ties += pc->cnt;
-        }
+        // Branch-free: which piece holds the best total is unpredictable. A piece without a feasible
+        // position has m = -inf and cnt 0, so it adds nothing to -inf ties either.
+        const bool gt = pc->m > best, eq = pc->m == best;
+        ties = gt ? pc->cnt : eq ? ties + pc->cnt : ties;
+        best = gt ? pc->m : best;
         for (size_t q = 0; q < Q; ++q) {
             top[q] |= okb & ed.normm[(b * Q + q) * 2];
             nonzero[q] |= okb & ed.normm[(b * Q + q) * 2 + 1];
@@ -1271,13 +1334,12 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
         if (nonzero[q] && !top[q]) return -1;
     int64_t r = ties > 1 ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
     for (const Piece* pc = pieces; pc < pieces + np; ++pc) {
-        if (pc->m != best) continue;
-        if (r >= pc->cnt) {
-            r -= pc->cnt;
-            continue;
+        const int64_t c = pc->m == best ? pc->cnt : 0;
+        if (r < c) {
+            host_pos = pc->a / kSum * kSum + select_bit(pc->tie, static_cast<int32_t>(r));
+            return found;
         }
-        host_pos = pc->a / kSum * kSum + select_bit(pc->tie, static_cast<int32_t>(r));
-        return found;
+        r -= c;
     }
     host_pos = pieces[0].a;  // unreachable: the draw is below the number of tied maxima
     return found;

@@ -138,3 +138,56 @@ def test_more_classes_than_caches_and_classes_too_small_for_one():
     generic = run(nodes, pending, Profile.default(), 5, None, False, False)
     assert sum(node is not None for node, _ in blocks[0]) > 4000
     assert_same(blocks, generic)
+
+
+def shaped_workload(seed, n_nodes, n_templates, n_pods, interleave, zero_every):
+    """workload() with ephemeral-storage on nodes and in some templates (a third scoring resource),
+    and every zero_every-th node with no allocatable memory (such nodes score through the scalar
+    kernels: upstream leaves a zero-allocatable resource out)."""
+    nodes, pending = workload(seed, n_nodes, n_templates, n_pods, interleave)
+    rng = np.random.default_rng(seed + 1)
+    for i, n in enumerate(nodes):
+        n["status"]["allocatable"]["ephemeral-storage"] = f"{int(rng.integers(1, 100))}Gi"
+        if zero_every and i % zero_every == 0:
+            n["status"]["allocatable"]["memory"] = "0"
+    storage = {}
+    for p in pending:
+        spec = p["spec"]
+        if id(spec) not in storage:
+            storage[id(spec)] = int(rng.integers(0, 3))
+            req = spec["containers"][0]["resources"]["requests"]
+            if storage[id(spec)]:
+                req["ephemeral-storage"] = f"{storage[id(spec)]}Gi"
+    return nodes, pending
+
+
+def three_resource_profile(strategy):
+    resources = [{"name": "cpu", "weight": 2}, {"name": "memory", "weight": 1},
+                 {"name": "ephemeral-storage", "weight": 3}]
+    return Profile.from_config({
+        "apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration",
+        "profiles": [{"schedulerName": "default-scheduler",
+                      "plugins": {"score": {"enabled": [{"name": "TaintToleration", "weight": 2},
+                                                        {"name": "NodeAffinity", "weight": 1}]}},
+                      "pluginConfig": [
+                          {"name": "NodeResourcesFit", "args": {"scoringStrategy": {
+                              "type": strategy, "resources": resources}}},
+                          {"name": "NodeResourcesBalancedAllocation", "args": {"resources": [
+                              {"name": r["name"], "weight": 1} for r in resources]}}]}]})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(65, 500), st.integers(1, 8), st.integers(50, 400), st.booleans(),
+       st.sampled_from([0, 7, 40]), st.booleans(), st.sampled_from([None, 20, 100]), st.integers(0, 2**63))
+def test_block_summaries_for_other_shapes_and_zero_allocatable_nodes(wseed, n_nodes, n_templates, n_pods,
+                                                                      interleave, zero_every, three, percentage,
+                                                                      seed):
+    # A class's caches are first computed for every position at once: from the contiguous columns in
+    # the default shape (cpu and memory), through gathers otherwise (a third resource), with the
+    # scalar kernels on nodes without allocatable memory either way.
+    nodes, pending = shaped_workload(wseed, n_nodes, n_templates, n_pods, interleave, zero_every)
+    profile = three_resource_profile("LeastAllocated") if three else profile_for("MostAllocated", 2, 3)
+    blocks = run(nodes, pending, profile, seed, percentage, True, True)
+    generic = run(nodes, pending, profile, seed, percentage, False, False)
+    assert blocks[4] and not generic[4]
+    assert_same(blocks, generic)
