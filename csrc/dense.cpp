@@ -913,7 +913,6 @@ void DenseBatch::filter_range(const ClassData& cd, int32_t pos, int32_t len, uin
 
 int64_t DenseBatch::window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
                            int32_t& host_pos, SplitMix64& rng) {
-    const BatchInput& in = in_;
     // The verdicts are kept in window order (okw) for the scoring below.
     uint8_t* okw = ok_.data();
     Window win(start, M_);
