@@ -89,6 +89,7 @@ struct EquivData {
     std::vector<double> bmax;    // -inf: no feasible position
     std::vector<uint64_t> bmaxm;
     std::vector<int32_t> bcnt;
+    std::vector<uint32_t> seen;  // per block, DenseBatch::block_binds_ when the class last read it
     // Per block and normalized plugin q, static bits: [(block * Q + q) * 2] positions whose raw score is
     // the class-wide maximum norm_top[q], [... + 1] positions whose raw score is not 0.
     std::vector<uint64_t> normm;
@@ -287,10 +288,13 @@ inline uint64_t range_mask(int32_t lo, int32_t hi) {
     return upto & ~((uint64_t{1} << lo) - 1);
 }
 
-// The positions t < n <= 64 with v[t] == x, as bits.
-KS_VECTOR uint64_t eq_mask(int32_t n, const double* __restrict v, double x) {
-    uint64_t m = 0;
-    for (int32_t t = 0; t < n; ++t) m |= static_cast<uint64_t>(v[t] == x) << t;
+// The largest of v[0..n) (n <= 64; -inf if n is 0) and the positions that have it, as bits (none when
+// it is -inf: no feasible position).
+KS_VECTOR double top_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie) {
+    const double m = max_impl(n, v);
+    uint64_t bits = 0;
+    for (int32_t t = 0; t < n; ++t) bits |= static_cast<uint64_t>(v[t] == m) << t;
+    *tie = m == -std::numeric_limits<double>::infinity() ? 0 : bits;
     return m;
 }
 
@@ -511,6 +515,10 @@ private:
     int32_t slots_ = 0, slots_used_ = 0;
     // The slots binds mark: classes with pods left in the batch (live_slot_at_: index in live_slots_, -1).
     std::vector<int32_t> live_slots_, live_slot_at_;
+    // Binds per block of kSum positions so far (modulo 2^32): a class's walk reads a block's dirty mask
+    // only when this moved since the class last read the block (a contiguous array per class, where
+    // the masks of one class lie a row apart).
+    std::vector<uint32_t> block_binds_;
     int64_t binds_ = 0;
     std::vector<Piece> pieces_;   // equiv_blocks' window
     // Positions refilter_block took in the current window, and their blocks.
@@ -723,6 +731,7 @@ void DenseBatch::setup() {
         dirty_.assign(static_cast<size_t>((M_ + kSum - 1) / kSum) * slots_, 0);
         live_slot_at_.assign(slots_, -1);
     }
+    block_binds_.assign((M_ + kSum - 1) / kSum, 0);
 }
 
 ClassData& DenseBatch::class_data(int32_t s) {
@@ -799,6 +808,7 @@ void DenseBatch::bind(int32_t p, int32_t host) {
     for (Column& c : fit_cols_)
         c.used[j] += static_cast<double>(c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row]);
     for (Column& c : bal_cols_) c.used[j] += static_cast<double>(req[c.row]);
+    ++block_binds_[j / kSum];
     if (!live_slots_.empty()) {
         uint64_t* row = dirty_.data() + static_cast<size_t>(j / kSum) * slots_;
         const uint64_t bit = uint64_t{1} << (j % kSum);
@@ -1073,6 +1083,7 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
     ed.bmax.assign(nb, 0.0);
     ed.bmaxm.assign(nb, 0);
     ed.bcnt.assign(nb, 0);
+    ed.seen = block_binds_;
     ed.normm.assign(static_cast<size_t>(nb) * Q * 2, 0);
     uint8_t* ok = ok_.data();
     filter_range(cd, 0, M_, ok);
@@ -1177,9 +1188,9 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
         n += static_cast<int32_t>((ed.okm[j / kSum] >> (j % kSum)) & 1);
     }
     double* T = tot_.data();
+    const size_t Q = cd.norm.size();
     totals_at(n, P, cd, T);
     // The normalized plugins for the class-wide maximum.
-    const size_t Q = cd.norm.size();
     for (size_t q = 0; q < Q; ++q) add_normalized_at(n, P, cd, q, cd.norm_top[q], T);
     const double ninf = -std::numeric_limits<double>::infinity();
     for (const PendBlock& pb : pend_blocks_) {
@@ -1230,8 +1241,8 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
 void DenseBatch::summarize(EquivData& ed, int32_t b) {
     const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
     const double* v = ed.val.data() + a;
-    const double top = max_of(len, v);  // -inf when nothing is feasible
-    const uint64_t tie = top == -std::numeric_limits<double>::infinity() ? 0 : eq_mask(len, v, top);
+    uint64_t tie;
+    const double top = top_of(len, v, &tie);
     ed.bmax[b] = top;
     ed.bmaxm[b] = tie;
     ed.bcnt[b] = popcount64(tie);
@@ -1256,7 +1267,10 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     while (processed < M_ && found < to_find) {
         const int32_t b = pos / kSum, base = b * kSum, be = std::min(base + kSum, M_);
         const int32_t end = static_cast<int32_t>(std::min<int64_t>(be, pos + (M_ - processed)));
-        refilter_block(ed, cd, b);
+        if (ed.seen[b] != block_binds_[b]) {
+            ed.seen[b] = block_binds_[b];
+            refilter_block(ed, cd, b);
+        }
         const int32_t len = end - pos;
         const bool whole = pos == base && end == be;
         const uint64_t okb = ed.okm[b] & range_mask(pos - base, end - base);
@@ -1311,8 +1325,8 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
             } else if (okb) {
                 // The block's best totals lie outside the piece: its own maximum and ties.
                 const double* v = ed.val.data() + pc->a;
-                pc->m = max_of(pc->b - pc->a, v);
-                pc->tie = eq_mask(pc->b - pc->a, v, pc->m) << (pc->a - base);
+                pc->m = top_of(pc->b - pc->a, v, &pc->tie);
+                pc->tie <<= pc->a - base;
             } else {
                 pc->m = ninf;
                 pc->tie = 0;

@@ -171,7 +171,7 @@ inline void add_pod_to_node(const BatchInput& in, int32_t p, int32_t host) {
     const NodeColumns& nc = in.nodes;
     const int64_t* req = in.pod_requests.row(p);
     for (int32_t r = 0; r < nc.num_resources; ++r)
-        if (r != RES_PODS) nc.requested.at(r, host) += req[r];
+        if (r != RES_PODS && req[r] != 0) nc.requested.at(r, host) += req[r];  // unrequested rows untouched
     nc.requested.at(RES_PODS, host) += 1;
     nc.nonzero.at(0, host) += in.pod_nonzero.at(p, 0);
     nc.nonzero.at(1, host) += in.pod_nonzero.at(p, 1);
