@@ -24,8 +24,10 @@
 // One copy of each block kernel per instruction set, chosen at load time: the default build targets
 // baseline x86-64 (no -march), where double-to-integer truncation and 4/8-wide division do not
 // vectorise. Results do not depend on the copy: no FMA contraction (-ffp-contract=off), IEEE
-// division and square root are correctly rounded in every instruction set.
-#define KS_VECTOR __attribute__((target_clones("avx512f", "avx2", "default")))
+// division and square root are correctly rounded in every instruction set. The AVX-512 copy targets
+// x86-64-v4 rather than bare avx512f: with AVX512VL the 256-bit loops GCC emits get 32 registers
+// instead of 16, and the fused kernels stop spilling (about 9% on the distinct-pods bench).
+#define KS_VECTOR __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define KS_VECTOR __attribute__((noinline))
 #endif
