@@ -45,7 +45,8 @@ constexpr int32_t kBlock = 256;
 constexpr size_t kMaxNorm = 4;      // normalized plugins an equivalence-class cache handles
 constexpr int32_t kMinReplicas = 4;  // pods an equivalence class needs in a batch to get a cache
 constexpr int64_t kMaxSlots = 1024;  // equivalence-class caches per batch
-constexpr int32_t kIncremental = 16;  // stale positions up to which a block summary is updated in place
+constexpr int32_t kIncremental = 16;
+constexpr int64_t kTurnsForEager = 8;  // eager classes when the class changes more often than every 8th pod  // stale positions up to which a block summary is updated in place
 constexpr int32_t kSum = 64;        // positions per block summary of an equivalence class (one dirty mask)
 static_assert(kSum == 64, "a block's dirty positions are the bits of one uint64_t");
 constexpr double kLimit = 70368744177664.0;  // 2^46: 101 * kLimit < 2^53
@@ -87,6 +88,9 @@ struct ClassData {
 // class last read it are the set bits of its dirty mask (DenseBatch::dirty_).
 struct EquivData {
     int32_t slot = -1;  // column in dirty_; -1 not yet used; -2 no cache (see DenseBatch::setup): scans
+    // Totals and verdicts kept current by every bind (DenseBatch::bind_eager), so a block a bind
+    // touched only needs its summary again; otherwise binds mark positions dirty for the walk.
+    bool eager = false;
     int32_t left = 0;   // pods of the class not yet scheduled in the batch
     std::vector<double> val;
     std::vector<uint64_t> okm;
@@ -295,10 +299,20 @@ inline uint64_t range_mask(int32_t lo, int32_t hi) {
 
 // The largest of v[0..n) (n <= 64; -inf if n is 0) and the positions that have it, as bits (none when
 // it is -inf: no feasible position).
+typedef long long v8l __attribute__((vector_size(64)));
+
 KS_VECTOR double top_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie) {
     const double m = max_impl(n, v);
+    // The equal lanes of each 8 positions as bits, weighted in vector registers and or-ed at the end
+    // (compilers do not turn the scalar form into vector compares).
+    const v8d mv = {m, m, m, m, m, m, m, m};
+    v8l acc = {0, 0, 0, 0, 0, 0, 0, 0};
+    v8l w = {1, 2, 4, 8, 16, 32, 64, 128};
+    int32_t t = 0;
+    for (; t + 8 <= n; t += 8, w <<= 8) acc |= (load8(v + t) == mv) & w;
     uint64_t bits = 0;
-    for (int32_t t = 0; t < n; ++t) bits |= static_cast<uint64_t>(v[t] == m) << t;
+    for (int k = 0; k < 8; ++k) bits |= static_cast<uint64_t>(acc[k]);
+    for (; t < n; ++t) bits |= static_cast<uint64_t>(v[t] == m) << t;
     *tie = m == -std::numeric_limits<double>::infinity() ? 0 : bits;
     return m;
 }
@@ -380,6 +394,62 @@ KS_GATHER void fused22_least(int32_t n, const int32_t* __restrict P, const doubl
 KS_GATHER void fused22_most(int32_t n, const int32_t* __restrict P, const double* __restrict fixed, const Active* fa,
                             double wsum, double wf, const Active* ba, double wb, double* __restrict T) {
     fused22<true, false>(n, P, nullptr, fixed, fa, wsum, wf, ba, wb, T);
+}
+
+// One position's totals for n equivalence classes at once (bind time, see DenseBatch::bind_eager): the
+// default shape of fused22 with the node's columns as scalars and the classes' requests as vectors;
+// cf[t] is class t's static part (fixed and normalized plugins, -inf where a static filter fails), its
+// Fit filter requests are fq[f * stride + t] against the node's free amounts fv[f] (INT64_MIN: not
+// requested). -inf where infeasible (a static part of -inf stays -inf through the sums).
+struct NodeAt {
+    double a0, i0, u0, a1, i1, u1, b0, v0, b1, v1;
+};
+
+template <bool Most>
+inline void eager_totals(int32_t n, const double* __restrict cf, const double* __restrict q0,
+                         const double* __restrict q1, const double* __restrict bq0, const double* __restrict bq1,
+                         const int64_t* __restrict fq, size_t stride, int32_t nf, const int64_t* __restrict fv,
+                         const NodeAt& x, double w0, double w1, double wsum, double wf, double wb,
+                         double* __restrict out) {
+    const double iw = 1.0 / wsum;
+    const double ninf = -std::numeric_limits<double>::infinity();
+    for (int32_t t = 0; t < n; ++t) {
+        const double r0 = x.u0 + q0[t], r1 = x.u1 + q1[t];
+        double s0, s1;
+        if (Most) {
+            s0 = floor_div(std::min(r0, x.a0) * 100.0, x.a0, x.i0);
+            s1 = floor_div(std::min(r1, x.a1) * 100.0, x.a1, x.i1);
+        } else {
+            s0 = floor_div(std::max(x.a0 - r0, 0.0) * 100.0, x.a0, x.i0);
+            s1 = floor_div(std::max(x.a1 - r1, 0.0) * 100.0, x.a1, x.i1);
+        }
+        const double num = (0.0 + w0 * s0) + w1 * s1;
+        const double f0 = std::min((x.v0 + bq0[t]) / x.b0, 1.0);
+        const double f1 = std::min((x.v1 + bq1[t]) / x.b1, 1.0);
+        const double bal = std::trunc((1 - std::fabs((f0 - f1) / 2)) * 100.0);
+        out[t] = (cf[t] + wf * floor_div(num, wsum, iw)) + wb * bal;
+    }
+    for (int32_t f = 0; f < nf; ++f) {
+        const int64_t* __restrict r = fq + f * stride;
+        const int64_t v = fv[f];
+        for (int32_t t = 0; t < n; ++t) out[t] = r[t] <= v ? out[t] : ninf;
+    }
+}
+
+KS_VECTOR void eager_least(int32_t n, const double* __restrict cf, const double* __restrict q0,
+                           const double* __restrict q1, const double* __restrict bq0, const double* __restrict bq1,
+                           const int64_t* __restrict fq, size_t stride, int32_t nf, const int64_t* __restrict fv,
+                           const NodeAt& x, double w0, double w1, double wsum, double wf, double wb,
+                           double* __restrict out) {
+    eager_totals<false>(n, cf, q0, q1, bq0, bq1, fq, stride, nf, fv, x, w0, w1, wsum, wf, wb, out);
+}
+
+KS_VECTOR void eager_most(int32_t n, const double* __restrict cf, const double* __restrict q0,
+                          const double* __restrict q1, const double* __restrict bq0, const double* __restrict bq1,
+                          const int64_t* __restrict fq, size_t stride, int32_t nf, const int64_t* __restrict fv,
+                          const NodeAt& x, double w0, double w1, double wsum, double wf, double wb,
+                          double* __restrict out) {
+    eager_totals<true>(n, cf, q0, q1, bq0, bq1, fq, stride, nf, fv, x, w0, w1, wsum, wf, wb, out);
 }
 
 // Contiguous windows, with 0-2 normalized plugins folded in.
@@ -524,6 +594,16 @@ private:
     // only when this moved since the class last read the block (a contiguous array per class, where
     // the masks of one class lie a row apart).
     std::vector<uint32_t> block_binds_;
+    // Eager classes with pods left, by live index i (see bind_eager): their EquivData, requests (Fit
+    // scoring: q0, q1; BalancedAllocation: bq0, bq1; Fit filter per filter slot f: fq[f * slots_ + i],
+    // INT64_MIN where not requested) and per position their static part (fixed and normalized plugins
+    // at the class-wide maximum, -inf where a static filter fails): cf[j * slots_ + i].
+    int32_t nle_ = 0;
+    bool eager_ok_ = false;  // the batch's shape allows eager classes (see setup)
+    std::vector<int32_t> le_at_;  // per slot: live index, -1
+    std::vector<EquivData*> le_ed_;
+    std::vector<double> le_q0_, le_q1_, le_bq0_, le_bq1_, le_cf_, le_out_;
+    std::vector<int64_t> le_fq_, le_fv_;
     int64_t binds_ = 0;
     std::vector<Piece> pieces_;   // equiv_blocks' window
     // Positions refilter_block took in the current window, and their blocks.
@@ -577,6 +657,8 @@ private:
     void add_normalized_at(int32_t n, const int32_t* P, const ClassData& cd, size_t q, int32_t mx, double* T);
     void summarize(EquivData& ed, int32_t b);
     void retire(EquivData& ed);
+    bool make_eager(EquivData& ed, const ClassData& cd);
+    void bind_eager(int32_t j);
     void bind(int32_t p, int32_t node);
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
@@ -735,6 +817,18 @@ void DenseBatch::setup() {
         slots_ = static_cast<int32_t>(std::min<int64_t>({wanted, kMaxSlots, std::max<int64_t>(1, (int64_t{1} << 25) / std::max(M_, 1))}));
         dirty_.assign(static_cast<size_t>((M_ + kSum - 1) / kSum) * slots_, 0);
         live_slot_at_.assign(slots_, -1);
+        le_at_.assign(slots_, -1);
+        // Eager classes pay off when classes take turns (Deployments interleaved in the queue): a
+        // bind is scored for every class at once, not once per class that later reads the position.
+        // Replicas arriving together leave a class's own binds to its lazy in-place updates. They
+        // need the default shape for every pod (cpu and memory in Fit scoring and in
+        // BalancedAllocation, no zero allocatable) and a table of slots x positions static parts.
+        int64_t turns = 0;
+        for (int32_t p = 1; p < in.num_pods; ++p) turns += in.pod_equiv[p] != in.pod_equiv[p - 1];
+        eager_ok_ = turns * kTurnsForEager > in.num_pods && fit_cols_.size() == 2 && bal_cols_.size() == 2 &&
+                    in.fit.score_enabled && in.balanced.enabled &&
+                    static_cast<int64_t>(M_) * slots_ <= (int64_t{1} << 23);
+        for (uint8_t v : irregular_) eager_ok_ = eager_ok_ && !v;
     }
     block_binds_.assign((M_ + kSum - 1) / kSum, 0);
 }
@@ -814,6 +908,7 @@ void DenseBatch::bind(int32_t p, int32_t host) {
         c.used[j] += static_cast<double>(c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row]);
     for (Column& c : bal_cols_) c.used[j] += static_cast<double>(req[c.row]);
     ++block_binds_[j / kSum];
+    if (nle_ > 0) bind_eager(j);
     if (!live_slots_.empty()) {
         uint64_t* row = dirty_.data() + static_cast<size_t>(j / kSum) * slots_;
         const uint64_t bit = uint64_t{1} << (j % kSum);
@@ -1078,8 +1173,6 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
         return;
     }
     ed.slot = slots_used_++;
-    live_slot_at_[ed.slot] = static_cast<int32_t>(live_slots_.size());
-    live_slots_.push_back(ed.slot);
     const int32_t nb = (M_ + kSum - 1) / kSum;
     const size_t Q = cd.norm.size();
     ed.val.resize(M_);
@@ -1143,11 +1236,94 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
             ed.normm[(b * Q + q) * 2 + 1] = nz;
         }
     }
+    if (!make_eager(ed, cd)) {
+        live_slot_at_[ed.slot] = static_cast<int32_t>(live_slots_.size());
+        live_slots_.push_back(ed.slot);
+    }
+}
+
+// Makes an activated class eager when the batch and the class's pods have the default shape.
+bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
+    if (!eager_ok_ || !contiguous_shape()) return false;
+    const size_t S = static_cast<size_t>(slots_);
+    if (le_ed_.empty()) {
+        le_ed_.assign(S, nullptr);
+        for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_, &le_out_}) v->assign(S, 0.0);
+        le_cf_.assign(static_cast<size_t>(M_) * S, 0.0);
+        le_fq_.assign(slot_row_.size() * S, 0);
+        le_fv_.assign(slot_row_.size(), 0);
+    }
+    ed.eager = true;
+    const int32_t i = nle_++;
+    le_at_[ed.slot] = i;
+    le_ed_[i] = &ed;
+    le_q0_[i] = fact_[0].q;
+    le_q1_[i] = fact_[1].q;
+    le_bq0_[i] = bact_[0].q;
+    le_bq1_[i] = bact_[1].q;
+    for (size_t f = 0; f < slot_row_.size(); ++f) le_fq_[f * S + i] = INT64_MIN;
+    for (size_t k = 0; k < plan_.f_row.size(); ++k) le_fq_[slot_of_row_[plan_.f_row[k]] * S + i] = plan_.f_req[k];
+    // The static part: the same operations as score_pending's (fixed, then each normalized plugin).
+    int32_t F = 0;
+    for (int32_t j = 0; j < M_; ++j) {
+        P_[F] = j;
+        F += cd.ok[j];
+    }
+    double* T = tot_.data();
+    gather(F, P_.data(), cd.fixed.data(), T);
+    for (size_t q = 0; q < cd.norm.size(); ++q) add_normalized_at(F, P_.data(), cd, q, cd.norm_top[q], T);
+    for (int32_t j = 0; j < M_; ++j) le_cf_[j * S + i] = -std::numeric_limits<double>::infinity();
+    for (int32_t t = 0; t < F; ++t) le_cf_[P_[t] * S + i] = T[t];
+    return true;
+}
+
+// A bind at position j: the totals and verdicts of every eager class there, computed across the classes
+// in one vector pass (the node's columns are the same for all of them).
+void DenseBatch::bind_eager(int32_t j) {
+    const size_t S = static_cast<size_t>(slots_);
+    const int32_t n = nle_;
+    double* out = le_out_.data();
+    const bool filter = in_.fit.filter_enabled;
+    if (filter && free_pods_[j] < 1) {
+        std::fill(out, out + n, -std::numeric_limits<double>::infinity());
+    } else {
+        const Column &f0 = fit_cols_[0], &f1 = fit_cols_[1], &b0 = bal_cols_[0], &b1 = bal_cols_[1];
+        const NodeAt x{f0.alloc[j], f0.inv[j], f0.used[j], f1.alloc[j], f1.inv[j], f1.used[j],
+                       b0.alloc[j], b0.used[j], b1.alloc[j], b1.used[j]};
+        const int32_t nf = filter ? static_cast<int32_t>(slot_row_.size()) : 0;
+        for (int32_t f = 0; f < nf; ++f) le_fv_[f] = free_[f][j];
+        const double w0 = static_cast<double>(f0.weight), w1 = static_cast<double>(f1.weight);
+        (in_.fit.strategy == FitStrategy::MostAllocated ? eager_most : eager_least)(
+            n, le_cf_.data() + static_cast<size_t>(j) * S, le_q0_.data(), le_q1_.data(), le_bq0_.data(),
+            le_bq1_.data(), le_fq_.data(), S, nf, le_fv_.data(), x, w0, w1, w0 + w1, wf_, wb_, out);
+    }
+    const int32_t b = j / kSum;
+    const uint64_t bit = uint64_t{1} << (j % kSum);
+    const double ninf = -std::numeric_limits<double>::infinity();
+    for (int32_t i = 0; i < n; ++i) {
+        EquivData& e = *le_ed_[i];
+        e.val[j] = out[i];
+        e.okm[b] = out[i] != ninf ? e.okm[b] | bit : e.okm[b] & ~bit;
+    }
 }
 
 // A class's last pod is being scheduled: binds stop marking its caches.
 void DenseBatch::retire(EquivData& ed) {
     if (ed.slot < 0) return;
+    if (ed.eager) {
+        // The last live class moves into the retired one's live index.
+        const size_t S = static_cast<size_t>(slots_);
+        const int32_t i = le_at_[ed.slot], last = --nle_;
+        le_at_[ed.slot] = -1;
+        if (i == last) return;
+        EquivData* moved = le_ed_[last];
+        le_ed_[i] = moved;
+        le_at_[moved->slot] = i;
+        for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_}) (*v)[i] = (*v)[last];
+        for (size_t f = 0; f < slot_row_.size(); ++f) le_fq_[f * S + i] = le_fq_[f * S + last];
+        for (int32_t j = 0; j < M_; ++j) le_cf_[j * S + i] = le_cf_[j * S + last];
+        return;
+    }
     const int32_t at = live_slot_at_[ed.slot];
     if (at < 0) return;
     const int32_t last = live_slots_.back();
@@ -1274,7 +1450,12 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
         const int32_t end = static_cast<int32_t>(std::min<int64_t>(be, pos + (M_ - processed)));
         if (ed.seen[b] != block_binds_[b]) {
             ed.seen[b] = block_binds_[b];
-            refilter_block(ed, cd, b);
+            if (ed.eager) {
+                ed.bfeas[b] = popcount64(ed.okm[b]);
+                summarize(ed, b);
+            } else {
+                refilter_block(ed, cd, b);
+            }
         }
         const int32_t len = end - pos;
         const bool whole = pos == base && end == be;

@@ -191,3 +191,40 @@ def test_block_summaries_for_other_shapes_and_zero_allocatable_nodes(wseed, n_no
     generic = run(nodes, pending, profile, seed, percentage, False, False)
     assert blocks[4] and not generic[4]
     assert_same(blocks, generic)
+
+
+def exact_fit_workload(seed, n_nodes, n_templates, n_pods):
+    """Interleaved Deployments whose requests divide the nodes' allocatable exactly (cpu in units of
+    one millicore, memory in Mi), on a cluster they fill: nodes reach free == request and
+    free == request - 1, where an off-by-one in the Fit filter shows."""
+    rng = np.random.default_rng(seed)
+    unit_cpu = [int(u) for u in rng.integers(50, 400, n_templates)]
+    unit_mem = [int(u) for u in rng.integers(16, 512, n_templates)]
+    nodes = []
+    for i in range(n_nodes):
+        k = int(rng.integers(0, n_templates))
+        nodes.append({"kind": "Node", "metadata": {"name": f"n{i:03d}"}, "status": {"allocatable": {
+            "cpu": f"{unit_cpu[k] * int(rng.integers(2, 9)) + int(rng.integers(0, 2))}m",
+            "memory": f"{unit_mem[k] * int(rng.integers(2, 9)) + int(rng.integers(0, 2))}Mi",
+            "pods": str(int(rng.integers(4, 20)))}}})
+    which = rng.integers(0, n_templates, n_pods)
+    pending = [{"kind": "Pod", "metadata": {"name": f"p{k:04d}"}, "spec": {"containers": [{"name": "c", "resources": {
+        "requests": {"cpu": f"{unit_cpu[t]}m", "memory": f"{unit_mem[t]}Mi"}}}]}}
+        for k, t in enumerate(which.tolist())]
+    return nodes, pending
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(65, 400), st.integers(2, 12), st.sampled_from([None, 30, 100]),
+       st.sampled_from(["LeastAllocated", "MostAllocated"]), st.integers(0, 2**63))
+def test_block_summaries_where_requests_fill_nodes_exactly(wseed, n_nodes, n_templates, percentage, strategy,
+                                                            seed):
+    # Classes taking turns are scored at every bind for all classes at once (DenseBatch::bind_eager);
+    # the cluster fills, so verdicts flip at the exact free amounts.
+    nodes, pending = exact_fit_workload(wseed, n_nodes, n_templates, n_nodes * 8)
+    profile = profile_for(strategy, 1, 1)
+    blocks = run(nodes, pending, profile, seed, percentage, True, True)
+    generic = run(nodes, pending, profile, seed, percentage, False, False)
+    assert blocks[4] and not generic[4]
+    assert any(node is None for node, _ in blocks[0])
+    assert_same(blocks, generic)
