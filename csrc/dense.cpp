@@ -1625,21 +1625,29 @@ void DenseBatch::run() {
                 out_.failures.insert(out_.failures.end(), {p, out_.failures[k + 1], out_.failures[k + 2]});
             continue;
         }
-        if (eq < 0 || eq != prepared) prepare_pod(p);
-        prepared = eq;
+        // The pod's plan (requests, active scoring columns): shared by a run of replicas, and not
+        // needed by an eager class's window (only if it is scanned or fails).
+        auto prepare = [&] {
+            if (eq < 0 || eq != prepared) prepare_pod(p);
+            prepared = eq;
+        };
+        if (!eqd || !eqd->eager) prepare();
         int64_t processed = 0, found;
         int32_t host_pos = -1;
         if (eqd && eqd->slot == -1) activate(*eqd, cd);
         // Replicas: cached verdicts and totals per position and summaries per block, refreshed where a
         // bind changed them; a window they cannot answer is scanned.
         found = eqd && eqd->slot >= 0 ? equiv_blocks(*eqd, cd, start, to_find, processed, host_pos, rng) : -1;
-        if (found < 0)
+        if (found < 0) {
+            prepare();
             found = cd.sparse ? sparse_window(cd, start, to_find, processed, host_pos, rng)
                               : window(cd, start, to_find, processed, host_pos, rng);
+        }
         // nextStartNodeIndex = (nextStartNodeIndex + processedNodes) % len(allNodes)
         start = next_start(start, processed);
         out_.feasible_count[p] = found;
         if (found == 0) {
+            prepare();
             const size_t begin = out_.failures.size();
             diagnose_dense(p, cd);
             if (eqd) {
