@@ -458,25 +458,14 @@ class Scheduler:
         return cls_of_spec[inv.reshape(-1)], statics
 
     def _fit_reason(self, reason_base: int, rid: int, num_resources: Optional[int] = None) -> str:
-        k = rid - reason_base
-        if k == (len(self.cluster.resources) if num_resources is None else num_resources) + 1:
-            return gpu_share.REASON
-        if k == 0:
-            return "Too many pods"
-        return f"Insufficient {self.cluster.resources.values[k - 1]}"
+        return _fit_reason_text(self.cluster.resources.values, reason_base, rid, num_resources)
 
     def _message(self, ev: StaticEvaluator, failures: Iterable, absent: int = 0, at: Optional[tuple] = None) -> str:
         """The FailedScheduling text of failure records (reason id, node count). ``at``: (node count,
         the evaluator's reason count after which the Fit reasons are numbered, resource count) as
         they were when the batch ran, for texts made later; None: now."""
-        num_nodes, base, num_resources = at or (self.cluster.nodes.n, len(ev.reasons), len(self.cluster.resources))
-        hist: dict = {}
-        for rid, cnt in failures:
-            reason = ev.reasons[rid][2] if rid < base else self._fit_reason(base, rid, num_resources)
-            hist[reason] = hist.get(reason, 0) + cnt
-        if absent:
-            hist[ABSENT_REASON] = hist.get(ABSENT_REASON, 0) + absent
-        return messages.message_from_counts(num_nodes, hist)
+        at = at or (self.cluster.nodes.n, len(ev.reasons), len(self.cluster.resources))
+        return _message_text(ev.reasons, self.cluster.resources.values, failures, absent, at)
 
     def _prefilter_message(self, st: Status) -> str:
         return messages.message_from_counts(self.cluster.nodes.n, {}, pre_filter_msg=", ".join(st.reasons))
@@ -808,25 +797,10 @@ class Scheduler:
         if len(failed):
             at, failures = pos[failed].tolist(), res["failures"]
             now = (c.nodes.n, len(ev.reasons), len(c.resources))
-            messages.defer(lambda: zip(at, self._failure_messages(ev, failures, absent, failed, now)))
-
-    def _failure_messages(self, ev: StaticEvaluator, failures: np.ndarray, absent: int,
-                          failed: np.ndarray, at: tuple) -> list:
-        """The FailedScheduling text of each pod at batch positions ``failed``, from the kernel's
-        failure records (batch position, reason id, node count) and ``at`` (see _message) when the
-        batch ran; one text per distinct record list."""
-        records: dict = {}
-        for t, r, k in failures.reshape(-1, 3).tolist():
-            records.setdefault(t, []).append((r, k))
-        texts: dict = {}
-        out = []
-        for t in failed.tolist():
-            rec = tuple(records.get(t, ()))
-            msg = texts.get(rec)
-            if msg is None:
-                msg = texts[rec] = self._message(ev, rec, absent, at)
-            out.append(msg)
-        return out
+            # The closure holds the append-only name lists, not ``self`` or ``ev``: a result kept
+            # after its cluster is dropped must not keep the whole cluster alive.
+            reasons, names = ev.reasons, c.resources.values
+            messages.defer(lambda: zip(at, _failure_messages(reasons, names, failures, absent, failed, now)))
 
     def _pod_info(self, pod: Any) -> PodInfo:
         c = self.cluster
@@ -835,6 +809,49 @@ class Scheduler:
         if isinstance(pod, PodInfo):
             return pod
         return parse_pod(pod)
+
+
+def _fit_reason_text(resource_names: list, reason_base: int, rid: int, num_resources: Optional[int] = None) -> str:
+    k = rid - reason_base
+    if k == (len(resource_names) if num_resources is None else num_resources) + 1:
+        return gpu_share.REASON
+    if k == 0:
+        return "Too many pods"
+    return f"Insufficient {resource_names[k - 1]}"
+
+
+def _message_text(reasons: list, resource_names: list, failures: Iterable, absent: int, at: tuple) -> str:
+    """The FailedScheduling text of failure records (reason id, node count), with ``at`` (node count,
+    the evaluator's reason count after which the Fit reasons are numbered, resource count) as they
+    were when the batch ran. ``reasons``: the evaluator's (plugin, code, reason) list; both lists
+    only grow, so the ids below ``at`` read the same later."""
+    num_nodes, base, num_resources = at
+    hist: dict = {}
+    for rid, cnt in failures:
+        reason = reasons[rid][2] if rid < base else _fit_reason_text(resource_names, base, rid, num_resources)
+        hist[reason] = hist.get(reason, 0) + cnt
+    if absent:
+        hist[ABSENT_REASON] = hist.get(ABSENT_REASON, 0) + absent
+    return messages.message_from_counts(num_nodes, hist)
+
+
+def _failure_messages(reasons: list, resource_names: list, failures: np.ndarray, absent: int,
+                      failed: np.ndarray, at: tuple) -> list:
+    """The FailedScheduling text of each pod at batch positions ``failed``, from the kernel's failure
+    records (batch position, reason id, node count) and ``at`` (see _message_text) when the batch ran;
+    one text per distinct record list."""
+    records: dict = {}
+    for t, r, k in failures.reshape(-1, 3).tolist():
+        records.setdefault(t, []).append((r, k))
+    texts: dict = {}
+    out = []
+    for t in failed.tolist():
+        rec = tuple(records.get(t, ()))
+        msg = texts.get(rec)
+        if msg is None:
+            msg = texts[rec] = _message_text(reasons, resource_names, rec, absent, at)
+        out.append(msg)
+    return out
 
 
 def _key_and_node(p: Any) -> tuple:

@@ -185,6 +185,21 @@ def test_failure_messages_are_those_of_the_call_even_when_read_later():
     assert later[1] is None
 
 
+
+def test_unread_failure_messages_do_not_keep_the_cluster_alive():
+    # A result whose texts are not read yet holds what they need, not the scheduler or the
+    # cluster: dropping a cluster frees it even while an old result is kept.
+    import gc
+    import weakref
+    cluster = ks.Cluster.from_objects(nodes=[node("a", cpu="1")])
+    sched = ks.Scheduler(cluster)
+    res = sched.schedule([pod("big", cpu="3"), pod("fits", cpu="1")])
+    gone_cluster, gone_sched = weakref.ref(cluster), weakref.ref(sched)
+    del cluster, sched
+    gc.collect()
+    assert gone_cluster() is None and gone_sched() is None
+    assert [p.message for p in res] == ["0/1 nodes are available: 1 Insufficient cpu.", None]
+
 def test_empty_batch():
     c, s = small()
     res = s.schedule([])
