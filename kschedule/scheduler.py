@@ -401,7 +401,11 @@ class Scheduler:
         K = len(ev.score_plugins)
         pre = np.stack([s.pre for s in statics]) if S else np.zeros((0, n), np.int32)
         post = np.stack([s.post for s in statics]) if S else np.zeros((0, n), np.int32)
-        scores = np.ascontiguousarray(np.stack([s.scores for s in statics])) if S else np.zeros((0, K, n), np.int64)
+        scores = np.zeros((S, K, n), np.int64)
+        for i, sc in enumerate(statics):
+            for k, row in enumerate(sc.scores):
+                if row is not None:
+                    scores[i, k] = row
         active = np.stack([s.active for s in statics]) if S else np.zeros((0, K), np.uint8)
         norm = np.array([{"TaintToleration": 2, "NodeAffinity": 1}.get(p, 0) for p, _ in ev.score_plugins], np.int32)
         wts = np.array([w for _, w in ev.score_plugins], np.int64)
