@@ -225,6 +225,8 @@ class NodeTable(_Table):
     gpu_model = property(lambda self: self._gpu_model[: self.n])
     gpu_free_milli = property(lambda self: self._gpu_free_milli[: self.n])
     gpu_tags = property(lambda self: self._gpu_tags[: self.n])
+    zone = property(lambda self: self._zone[: self.n])
+    arrival = property(lambda self: self._arrival[: self.n])
     cpu_milli = property(lambda self: self._allocatable[RES_CPU, : self.n])
     memory_bytes = property(lambda self: self._allocatable[RES_MEMORY, : self.n])
     ephemeral_storage_bytes = property(lambda self: self._allocatable[RES_EPHEMERAL, : self.n])
