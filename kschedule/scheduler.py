@@ -144,7 +144,7 @@ class PlacementList(Sequence):
     @property
     def nodes(self) -> list:
         # Index -1 (not placed) picks the None appended after the names.
-        return np.array(self._names + (None,), dtype=object)[self._node].tolist()
+        return np.array(self._names + (None,), dtype=object).take(self._node).tolist()
 
     def _message_list(self) -> list:
         msgs = [None] * len(self._pods)
