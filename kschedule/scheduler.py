@@ -143,8 +143,7 @@ class PlacementList(Sequence):
 
     @property
     def nodes(self) -> list:
-        # Index -1 (not placed) picks the None appended after the names.
-        return np.array(self._names + (None,), dtype=object).take(self._node).tolist()
+        return _core.take_names(self._names, self._node)
 
     def _message_list(self) -> list:
         msgs = [None] * len(self._pods)
@@ -619,13 +618,16 @@ class Scheduler:
         """The rows of ``pods`` when every item is the full key of a pod in the cluster (the usual
         call: keys of pending pods), found with C-level loops; None otherwise. Every key in the index
         holds a "/", so a short name ("web-1" for "default/web-1") is not found here either."""
-        if not pods or list(map(type, pods)).count(str) != len(pods):
+        if not pods:
             return None
         t = self.cluster.pods
-        start = t.index.get(pods[0])
-        if start is not None and t.keys[start:start + len(pods)] == pods:
-            # Pods added together and scheduled in that order: consecutive rows, no lookups.
+        start = t.index.get(pods[0]) if type(pods[0]) is str else None
+        if start is not None and _core.keys_at(pods, t.keys, start):
+            # Pods added together and scheduled in that order: consecutive rows, no lookups (one C
+            # pass checks that each item is an exact str equal to its row's key).
             return np.arange(start, start + len(pods), dtype=np.int64)
+        if list(map(type, pods)).count(str) != len(pods):
+            return None
         try:
             return np.fromiter(map(t.index.__getitem__, pods), np.int64, len(pods))
         except KeyError:

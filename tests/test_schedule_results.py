@@ -200,6 +200,45 @@ def test_unread_failure_messages_do_not_keep_the_cluster_alive():
     assert gone_cluster() is None and gone_sched() is None
     assert [p.message for p in res] == ["0/1 nodes are available: 1 Insufficient cpu.", None]
 
+
+def test_keys_at_checks_type_and_text_of_every_item():
+    from kschedule import _core
+    keys = ["default/a", "default/b", "default/c", "ns/é", "ns/\U0001F600"]
+    assert _core.keys_at(["default/b", "default/c"], keys, 1)
+    assert _core.keys_at(["".join(["ns/", "é"]), "ns/\U0001F600"], keys, 3)  # equal, not identical
+    assert _core.keys_at([], keys, 5)
+    assert not _core.keys_at(["default/b", "default/x"], keys, 1)
+    assert not _core.keys_at(["default/c", "ns/é", "ns/\U0001F600", "more"], keys, 2)  # past the end
+    assert not _core.keys_at(["default/a"], keys, -1) and not _core.keys_at(["default/a"], keys, 6)
+
+    class Key(str):
+        pass
+    assert not _core.keys_at(["default/a", Key("default/b")], keys, 0)  # only exact str
+    assert not _core.keys_at(["default/a", {"metadata": {}}], keys, 0)
+
+
+def test_keys_of_another_type_take_the_general_path():
+    # str subclasses equal to the keys are not keys here (as before the C check): the pod parser
+    # rejects them, whatever their position.
+    import numpy as np
+    c, s = small()
+    for bad in (["default/x", np.str_("default/y")], [np.str_("default/x"), "default/y"]):
+        with pytest.raises(InvalidObject, match="expected an object"):
+            s.schedule(bad)
+    assert [p.node for p in s.schedule(["default/x", "default/y"])] == ["a", "b"]  # nothing was bound
+
+
+def test_take_names():
+    from kschedule import _core
+    names = ("a", "b", "c")
+    assert _core.take_names(names, np.array([2, -1, 0, 0], np.int32)) == ["c", None, "a", "a"]
+    assert _core.take_names(names, np.zeros(0, np.int32)) == []
+    for bad in ([3], [-2]):
+        with pytest.raises(IndexError):
+            _core.take_names(names, np.array(bad, np.int32))
+    with pytest.raises(TypeError):
+        _core.take_names(names, np.array([0], np.int64))
+
 def test_empty_batch():
     c, s = small()
     res = s.schedule([])
