@@ -794,8 +794,10 @@ class Scheduler:
             gpu_devices = res["gpu_devices"][placed] if self._gpu_config_used(profile) else None
             bound_rows = prow[placed]
             # Rows the binding must visit one by one: host ports, GPU requests.
-            special = plan.ported[plan.group[pos[placed]]] | (c.pods._gpu_request[bound_rows] != 0)
-            c._bind_rows(bound_rows, chosen[placed].astype(np.int32), node_columns_done=True,
+            special = c.pods._gpu_request[bound_rows] != 0
+            if plan.ported.any():
+                special |= plan.ported[plan.group[pos[placed]]]
+            c._bind_rows(bound_rows, chosen[placed].astype(np.int32, copy=False), node_columns_done=True,
                          gpu_devices=gpu_devices, special=bound_rows[special])
             c.version += 1
         node[pos] = chosen
