@@ -20,6 +20,8 @@ import time
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import count
 from operator import itemgetter
 from typing import Any, Iterable, Optional
 
@@ -711,20 +713,16 @@ class Scheduler:
         specs = c.pods.infos.specs
         uniq, first, inv = _factorize(c.pods._spec[rows], len(specs))
         # Object identity, not equality: the same objects decide the same way, and ids hash fast.
-        groups: dict = {}
-        group_of_spec = []
-        first_spec = []  # per group, its smallest spec (an index into uniq)
-        for u, sid in enumerate(uniq.tolist()):
-            key = tuple(map(id, _DECISION_FIELDS(specs[sid])))
-            g = groups.get(key)
-            if g is None:
-                g = groups[key] = len(first_spec)
-                first_spec.append(u)
-            group_of_spec.append(g)
-        group_of_spec = np.asarray(group_of_spec, np.intp)
+        # Keys built and looked up by C-level maps (thousands of specs for distinct pods): setdefault
+        # gives each spec the position (in uniq) of the first spec with its key.
+        keys = map(tuple, map(partial(map, id), map(_DECISION_FIELDS, map(specs.__getitem__, uniq.tolist()))))
+        first_of = np.fromiter(map({}.setdefault, keys, count()), np.intp, len(uniq))
+        is_first = first_of == np.arange(len(uniq))
+        first_spec = np.flatnonzero(is_first).tolist()  # per group, its smallest spec (an index into uniq)
+        group_of_spec = (np.cumsum(is_first) - 1)[first_of]
         by_name = self.profiles.by_name
-        kinds = np.empty(len(groups), np.int8)
-        ported = np.zeros(len(groups), bool)
+        kinds = np.empty(len(first_spec), np.int8)
+        ported = np.zeros(len(first_spec), bool)
         profiles, messages_, porders, reps = [], [], [], []
         for g, u in enumerate(first_spec):
             sp = specs[int(uniq[u])]
