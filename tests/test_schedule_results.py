@@ -398,3 +398,33 @@ def test_node_pod_sets_follow_row_moves_after_bulk_binds(seed):
             s.schedule(c.pending())
         derived = [{i for i in range(len(c.pods)) if c.pods.node[i] == j} for j in range(len(c.nodes))]
         assert [set(x) for x in c.nodes.pods] == derived
+
+
+# ---------------------------------------------------------------- caches across calls
+@pytest.mark.parametrize("seed", range(24))
+def test_caches_follow_node_changes_between_calls(seed):
+    """A Scheduler keeps per-node-set work between calls (static classes and what they are made
+    of: tolerations' taint results, image holders, NodeUnschedulable, the node order). After nodes
+    come (new taints, images, zones, cordoned) and go, its next call equals a fresh Scheduler's
+    carrying the same rng and start index."""
+    r = random.Random(seed)
+    c1, c2 = random_cluster(seed), random_cluster(seed)
+    s1 = ks.Scheduler(c1, Profiles.from_config(CFG), seed=seed)
+    s2 = ks.Scheduler(c2, Profiles.from_config(CFG), seed=seed)
+    keys = c1.pending()
+    first = keys[: len(keys) // 2]
+    assert s1.schedule(first) == s2.schedule(first)
+    joining = [random_node(r, 100 + i) for i in range(r.randrange(1, 4))]
+    extra = node("fresh", cpu="8", mem="16Gi", **{"topology.kubernetes.io/zone": "z9"})
+    extra["spec"] = {"taints": [{"key": "brand-new", "value": "v", "effect": r.choice(["NoSchedule", "PreferNoSchedule"])}],
+                     "unschedulable": r.random() < 0.3}
+    extra["status"]["images"] = [{"names": [f"img{k}:v1"], "sizeBytes": 900 << 20} for k in range(4)]
+    gone = r.choice(c1.nodes.names)
+    for c in (c1, c2):
+        c.add_objects(nodes=copy.deepcopy(joining + [extra]))
+        c.remove_node(gone)
+    fresh = ks.Scheduler(c2, Profiles.from_config(CFG), seed=seed)
+    fresh.rng_state, fresh.start_index = s2.rng_state, s2.start_index
+    rest = c1.pending()
+    assert triples(s1.schedule(rest)) == triples(fresh.schedule(rest))
+    assert state(c1, s1) == state(c2, fresh)
