@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from itertools import chain, count
+from itertools import count
 from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
@@ -158,10 +158,15 @@ class NodeTable(_Table):
         "unschedulable": (0, 0), "ready": (0, 0), "label_values": (1, -1),
         "taint_ids": (0, -1), "taint_count": (0, 0),
         "gpu_count": (0, 0), "gpu_model": (0, -1), "gpu_free_milli": (0, 0), "gpu_tags": (0, 0),
+        "zone": (0, -1), "arrival": (0, 0),
     }
 
     def __init__(self, num_resources: int):
         super().__init__()
+        # Each row's node_tree zone (an id of Cluster.zones) and add sequence number: node_order()
+        # from columns, without a name lookup per node.
+        self._zone = np.zeros(0, np.int32)
+        self._arrival = np.zeros(0, np.int64)
         self._allocatable = np.zeros((num_resources, 0), np.int64)
         self._requested = np.zeros((num_resources, 0), np.int64)
         self._nonzero_requested = np.zeros((2, 0), np.int64)
@@ -220,6 +225,8 @@ class NodeTable(_Table):
     gpu_model = property(lambda self: self._gpu_model[: self.n])
     gpu_free_milli = property(lambda self: self._gpu_free_milli[: self.n])
     gpu_tags = property(lambda self: self._gpu_tags[: self.n])
+    zone = property(lambda self: self._zone[: self.n])
+    arrival = property(lambda self: self._arrival[: self.n])
     cpu_milli = property(lambda self: self._allocatable[RES_CPU, : self.n])
     memory_bytes = property(lambda self: self._allocatable[RES_MEMORY, : self.n])
     ephemeral_storage_bytes = property(lambda self: self._allocatable[RES_EPHEMERAL, : self.n])
@@ -380,6 +387,8 @@ class Cluster:
         # Upstream scheduler cache node tree (pkg/scheduler/backend/cache/node_tree.go): zones in
         # first-seen order, nodes of a zone in add order; the scheduler visits nodes zone-interleaved.
         self.node_tree: dict = {}
+        self.zones = Interner()  # zone keys of node_tree (ids stay when a zone empties and comes back)
+        self._arrivals = 0  # nodes added so far: the next node's NodeTable arrival
         self.node_version = 0  # bumped when nodes are added or removed (not by binds)
 
     # ------------------------------------------------------------------ construction / loading
@@ -546,6 +555,7 @@ class Cluster:
         image_nodes, image_size = self.image_nodes, self.image_size
         a_row, a_col, a_val, l_row, l_col, l_val = [], [], [], [], [], []
         gpu_model = []
+        zone_ids = []
         for i, ni in enumerate(infos, start):
             for res, amount in ni.allocatable.items():
                 r = res_ids.get(res)
@@ -578,7 +588,9 @@ class Cluster:
             t.names.append(ni.name)
             t.index[ni.name] = i
             t.infos.append(ni)
-            self.node_tree.setdefault(zone_key(ni.labels), []).append(ni.name)
+            zk = zone_key(ni.labels)
+            self.node_tree.setdefault(zk, []).append(ni.name)
+            zone_ids.append(self.zones.intern(zk))
             t.pods.append(set())
             t.used_ports.append(Counter())
         # Matrices indexed after the loop: a new resource or label key reallocates them.
@@ -593,6 +605,9 @@ class Cluster:
         counts = np.fromiter((ni.gpu_count for ni in infos), np.int32, k)
         t._gpu_count[rows] = counts
         t._gpu_model[rows] = np.asarray(gpu_model, np.int32)
+        t._zone[rows] = np.asarray(zone_ids, np.int32)
+        t._arrival[rows] = np.arange(self._arrivals, self._arrivals + k)
+        self._arrivals += k
         for j in np.flatnonzero(counts).tolist():
             t._gpu_free_milli[start + j, : counts[j]] = 1000
         self.node_version += k
@@ -642,12 +657,18 @@ class Cluster:
     def node_order(self) -> np.ndarray:
         """Node rows in the order kube-scheduler visits them (upstream nodeTree.list(): one node
         from each zone in turn)."""
-        zones = list(self.node_tree.values())
-        sizes = np.fromiter(map(len, zones), np.intp, len(zones))
-        rows = np.fromiter(map(self.nodes.index.__getitem__, chain.from_iterable(zones)), np.int32,
-                           int(sizes.sum()))
-        zone = np.repeat(np.arange(len(zones)), sizes)
-        depth = np.arange(len(rows)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        t = self.nodes
+        n = t.n
+        # node_tree lists zones in first-seen order (an emptied zone goes, and comes back last) and
+        # a zone's nodes in add order: rows by (zone position, arrival) are those lists chained.
+        rank = np.zeros(len(self.zones), np.intp)
+        rank[np.fromiter(map(self.zones.ids.__getitem__, self.node_tree), np.intp, len(self.node_tree))] = \
+            np.arange(len(self.node_tree))
+        zone = rank[t._zone[:n]]
+        rows = np.lexsort((t._arrival[:n], zone)).astype(np.int32)
+        zone = zone[rows]
+        sizes = np.bincount(zone, minlength=len(self.node_tree))
+        depth = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         return rows[np.lexsort((zone, depth))]  # by depth in the zone, then zone order
 
     def _node_row(self, name: str) -> int:

@@ -20,6 +20,8 @@ import time
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import count
 from operator import itemgetter
 from typing import Any, Iterable, Optional
 
@@ -143,8 +145,7 @@ class PlacementList(Sequence):
 
     @property
     def nodes(self) -> list:
-        # Index -1 (not placed) picks the None appended after the names.
-        return np.array(self._names + (None,), dtype=object)[self._node].tolist()
+        return _core.take_names(self._names, self._node)
 
     def _message_list(self) -> list:
         msgs = [None] * len(self._pods)
@@ -401,7 +402,11 @@ class Scheduler:
         K = len(ev.score_plugins)
         pre = np.stack([s.pre for s in statics]) if S else np.zeros((0, n), np.int32)
         post = np.stack([s.post for s in statics]) if S else np.zeros((0, n), np.int32)
-        scores = np.ascontiguousarray(np.stack([s.scores for s in statics])) if S else np.zeros((0, K, n), np.int64)
+        scores = np.zeros((S, K, n), np.int64)
+        for i, sc in enumerate(statics):
+            for k, row in enumerate(sc.scores):
+                if row is not None:
+                    scores[i, k] = row
         active = np.stack([s.active for s in statics]) if S else np.zeros((0, K), np.uint8)
         norm = np.array([{"TaintToleration": 2, "NodeAffinity": 1}.get(p, 0) for p, _ in ev.score_plugins], np.int32)
         wts = np.array([w for _, w in ev.score_plugins], np.int64)
@@ -458,25 +463,14 @@ class Scheduler:
         return cls_of_spec[inv.reshape(-1)], statics
 
     def _fit_reason(self, reason_base: int, rid: int, num_resources: Optional[int] = None) -> str:
-        k = rid - reason_base
-        if k == (len(self.cluster.resources) if num_resources is None else num_resources) + 1:
-            return gpu_share.REASON
-        if k == 0:
-            return "Too many pods"
-        return f"Insufficient {self.cluster.resources.values[k - 1]}"
+        return _fit_reason_text(self.cluster.resources.values, reason_base, rid, num_resources)
 
     def _message(self, ev: StaticEvaluator, failures: Iterable, absent: int = 0, at: Optional[tuple] = None) -> str:
         """The FailedScheduling text of failure records (reason id, node count). ``at``: (node count,
         the evaluator's reason count after which the Fit reasons are numbered, resource count) as
         they were when the batch ran, for texts made later; None: now."""
-        num_nodes, base, num_resources = at or (self.cluster.nodes.n, len(ev.reasons), len(self.cluster.resources))
-        hist: dict = {}
-        for rid, cnt in failures:
-            reason = ev.reasons[rid][2] if rid < base else self._fit_reason(base, rid, num_resources)
-            hist[reason] = hist.get(reason, 0) + cnt
-        if absent:
-            hist[ABSENT_REASON] = hist.get(ABSENT_REASON, 0) + absent
-        return messages.message_from_counts(num_nodes, hist)
+        at = at or (self.cluster.nodes.n, len(ev.reasons), len(self.cluster.resources))
+        return _message_text(ev.reasons, self.cluster.resources.values, failures, absent, at)
 
     def _prefilter_message(self, st: Status) -> str:
         return messages.message_from_counts(self.cluster.nodes.n, {}, pre_filter_msg=", ".join(st.reasons))
@@ -626,13 +620,16 @@ class Scheduler:
         """The rows of ``pods`` when every item is the full key of a pod in the cluster (the usual
         call: keys of pending pods), found with C-level loops; None otherwise. Every key in the index
         holds a "/", so a short name ("web-1" for "default/web-1") is not found here either."""
-        if not pods or list(map(type, pods)).count(str) != len(pods):
+        if not pods:
             return None
         t = self.cluster.pods
-        start = t.index.get(pods[0])
-        if start is not None and t.keys[start:start + len(pods)] == pods:
-            # Pods added together and scheduled in that order: consecutive rows, no lookups.
+        start = t.index.get(pods[0]) if type(pods[0]) is str else None
+        if start is not None and _core.keys_at(pods, t.keys, start):
+            # Pods added together and scheduled in that order: consecutive rows, no lookups (one C
+            # pass checks that each item is an exact str equal to its row's key).
             return np.arange(start, start + len(pods), dtype=np.int64)
+        if list(map(type, pods)).count(str) != len(pods):
+            return None
         try:
             return np.fromiter(map(t.index.__getitem__, pods), np.int64, len(pods))
         except KeyError:
@@ -716,20 +713,16 @@ class Scheduler:
         specs = c.pods.infos.specs
         uniq, first, inv = _factorize(c.pods._spec[rows], len(specs))
         # Object identity, not equality: the same objects decide the same way, and ids hash fast.
-        groups: dict = {}
-        group_of_spec = []
-        first_spec = []  # per group, its smallest spec (an index into uniq)
-        for u, sid in enumerate(uniq.tolist()):
-            key = tuple(map(id, _DECISION_FIELDS(specs[sid])))
-            g = groups.get(key)
-            if g is None:
-                g = groups[key] = len(first_spec)
-                first_spec.append(u)
-            group_of_spec.append(g)
-        group_of_spec = np.asarray(group_of_spec, np.intp)
+        # Keys built and looked up by C-level maps (thousands of specs for distinct pods): setdefault
+        # gives each spec the position (in uniq) of the first spec with its key.
+        keys = map(tuple, map(partial(map, id), map(_DECISION_FIELDS, map(specs.__getitem__, uniq.tolist()))))
+        first_of = np.fromiter(map({}.setdefault, keys, count()), np.intp, len(uniq))
+        is_first = first_of == np.arange(len(uniq))
+        first_spec = np.flatnonzero(is_first).tolist()  # per group, its smallest spec (an index into uniq)
+        group_of_spec = (np.cumsum(is_first) - 1)[first_of]
         by_name = self.profiles.by_name
-        kinds = np.empty(len(groups), np.int8)
-        ported = np.zeros(len(groups), bool)
+        kinds = np.empty(len(first_spec), np.int8)
+        ported = np.zeros(len(first_spec), bool)
         profiles, messages_, porders, reps = [], [], [], []
         for g, u in enumerate(first_spec):
             sp = specs[int(uniq[u])]
@@ -799,8 +792,10 @@ class Scheduler:
             gpu_devices = res["gpu_devices"][placed] if self._gpu_config_used(profile) else None
             bound_rows = prow[placed]
             # Rows the binding must visit one by one: host ports, GPU requests.
-            special = plan.ported[plan.group[pos[placed]]] | (c.pods._gpu_request[bound_rows] != 0)
-            c._bind_rows(bound_rows, chosen[placed].astype(np.int32), node_columns_done=True,
+            special = c.pods._gpu_request[bound_rows] != 0
+            if plan.ported.any():
+                special |= plan.ported[plan.group[pos[placed]]]
+            c._bind_rows(bound_rows, chosen[placed].astype(np.int32, copy=False), node_columns_done=True,
                          gpu_devices=gpu_devices, special=bound_rows[special])
             c.version += 1
         node[pos] = chosen
@@ -808,25 +803,10 @@ class Scheduler:
         if len(failed):
             at, failures = pos[failed].tolist(), res["failures"]
             now = (c.nodes.n, len(ev.reasons), len(c.resources))
-            messages.defer(lambda: zip(at, self._failure_messages(ev, failures, absent, failed, now)))
-
-    def _failure_messages(self, ev: StaticEvaluator, failures: np.ndarray, absent: int,
-                          failed: np.ndarray, at: tuple) -> list:
-        """The FailedScheduling text of each pod at batch positions ``failed``, from the kernel's
-        failure records (batch position, reason id, node count) and ``at`` (see _message) when the
-        batch ran; one text per distinct record list."""
-        records: dict = {}
-        for t, r, k in failures.reshape(-1, 3).tolist():
-            records.setdefault(t, []).append((r, k))
-        texts: dict = {}
-        out = []
-        for t in failed.tolist():
-            rec = tuple(records.get(t, ()))
-            msg = texts.get(rec)
-            if msg is None:
-                msg = texts[rec] = self._message(ev, rec, absent, at)
-            out.append(msg)
-        return out
+            # The closure holds the append-only name lists, not ``self`` or ``ev``: a result kept
+            # after its cluster is dropped must not keep the whole cluster alive.
+            reasons, names = ev.reasons, c.resources.values
+            messages.defer(lambda: zip(at, _failure_messages(reasons, names, failures, absent, failed, now)))
 
     def _pod_info(self, pod: Any) -> PodInfo:
         c = self.cluster
@@ -835,6 +815,49 @@ class Scheduler:
         if isinstance(pod, PodInfo):
             return pod
         return parse_pod(pod)
+
+
+def _fit_reason_text(resource_names: list, reason_base: int, rid: int, num_resources: Optional[int] = None) -> str:
+    k = rid - reason_base
+    if k == (len(resource_names) if num_resources is None else num_resources) + 1:
+        return gpu_share.REASON
+    if k == 0:
+        return "Too many pods"
+    return f"Insufficient {resource_names[k - 1]}"
+
+
+def _message_text(reasons: list, resource_names: list, failures: Iterable, absent: int, at: tuple) -> str:
+    """The FailedScheduling text of failure records (reason id, node count), with ``at`` (node count,
+    the evaluator's reason count after which the Fit reasons are numbered, resource count) as they
+    were when the batch ran. ``reasons``: the evaluator's (plugin, code, reason) list; both lists
+    only grow, so the ids below ``at`` read the same later."""
+    num_nodes, base, num_resources = at
+    hist: dict = {}
+    for rid, cnt in failures:
+        reason = reasons[rid][2] if rid < base else _fit_reason_text(resource_names, base, rid, num_resources)
+        hist[reason] = hist.get(reason, 0) + cnt
+    if absent:
+        hist[ABSENT_REASON] = hist.get(ABSENT_REASON, 0) + absent
+    return messages.message_from_counts(num_nodes, hist)
+
+
+def _failure_messages(reasons: list, resource_names: list, failures: np.ndarray, absent: int,
+                      failed: np.ndarray, at: tuple) -> list:
+    """The FailedScheduling text of each pod at batch positions ``failed``, from the kernel's failure
+    records (batch position, reason id, node count) and ``at`` (see _message_text) when the batch ran;
+    one text per distinct record list."""
+    records: dict = {}
+    for t, r, k in failures.reshape(-1, 3).tolist():
+        records.setdefault(t, []).append((r, k))
+    texts: dict = {}
+    out = []
+    for t in failed.tolist():
+        rec = tuple(records.get(t, ()))
+        msg = texts.get(rec)
+        if msg is None:
+            msg = texts[rec] = _message_text(reasons, resource_names, rec, absent, at)
+        out.append(msg)
+    return out
 
 
 def _key_and_node(p: Any) -> tuple:

@@ -535,3 +535,33 @@ def test_example_pods_and_scheduler_config(example):
     ex = ks.Scheduler(c, profiles).explain("analytics/analytics-spark-driver-0")
     assert ex.selected is None and ex.message.startswith("0/8 nodes are available: ")
     assert "Insufficient cpu" in ex.message
+
+
+def _tree_order(c: Cluster) -> list:
+    """nodeTree.list() read off node_tree itself: one node from each zone in turn."""
+    zones = [list(z) for z in c.node_tree.values()]
+    out = []
+    for depth in range(max(map(len, zones), default=0)):
+        out += [z[depth] for z in zones if depth < len(z)]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_node_order_follows_the_tree_through_adds_and_removes(seed):
+    # node_order() reads zone and arrival columns; after any mix of adds (zones new, emptied and
+    # back) and removes (rows swapped), it is still the tree's list.
+    import random
+    r = random.Random(seed)
+    c = Cluster()
+    made = 0
+    for _ in range(60):
+        if c.nodes.n and r.random() < 0.4:
+            c.remove_node(r.choice(c.nodes.names))
+        else:
+            batch = []
+            for _ in range(r.choice([1, 1, 3])):
+                labels = {Z: f"z{r.randrange(4)}"} if r.random() < 0.8 else {}
+                batch.append({"metadata": {"name": f"n{made}", "labels": labels}})
+                made += 1
+            c.add_objects(nodes=batch)
+        assert order(c) == _tree_order(c)

@@ -185,6 +185,60 @@ def test_failure_messages_are_those_of_the_call_even_when_read_later():
     assert later[1] is None
 
 
+
+def test_unread_failure_messages_do_not_keep_the_cluster_alive():
+    # A result whose texts are not read yet holds what they need, not the scheduler or the
+    # cluster: dropping a cluster frees it even while an old result is kept.
+    import gc
+    import weakref
+    cluster = ks.Cluster.from_objects(nodes=[node("a", cpu="1")])
+    sched = ks.Scheduler(cluster)
+    res = sched.schedule([pod("big", cpu="3"), pod("fits", cpu="1")])
+    gone_cluster, gone_sched = weakref.ref(cluster), weakref.ref(sched)
+    del cluster, sched
+    gc.collect()
+    assert gone_cluster() is None and gone_sched() is None
+    assert [p.message for p in res] == ["0/1 nodes are available: 1 Insufficient cpu.", None]
+
+
+def test_keys_at_checks_type_and_text_of_every_item():
+    from kschedule import _core
+    keys = ["default/a", "default/b", "default/c", "ns/é", "ns/\U0001F600"]
+    assert _core.keys_at(["default/b", "default/c"], keys, 1)
+    assert _core.keys_at(["".join(["ns/", "é"]), "ns/\U0001F600"], keys, 3)  # equal, not identical
+    assert _core.keys_at([], keys, 5)
+    assert not _core.keys_at(["default/b", "default/x"], keys, 1)
+    assert not _core.keys_at(["default/c", "ns/é", "ns/\U0001F600", "more"], keys, 2)  # past the end
+    assert not _core.keys_at(["default/a"], keys, -1) and not _core.keys_at(["default/a"], keys, 6)
+
+    class Key(str):
+        pass
+    assert not _core.keys_at(["default/a", Key("default/b")], keys, 0)  # only exact str
+    assert not _core.keys_at(["default/a", {"metadata": {}}], keys, 0)
+
+
+def test_keys_of_another_type_take_the_general_path():
+    # str subclasses equal to the keys are not keys here (as before the C check): the pod parser
+    # rejects them, whatever their position.
+    import numpy as np
+    c, s = small()
+    for bad in (["default/x", np.str_("default/y")], [np.str_("default/x"), "default/y"]):
+        with pytest.raises(InvalidObject, match="expected an object"):
+            s.schedule(bad)
+    assert [p.node for p in s.schedule(["default/x", "default/y"])] == ["a", "b"]  # nothing was bound
+
+
+def test_take_names():
+    from kschedule import _core
+    names = ("a", "b", "c")
+    assert _core.take_names(names, np.array([2, -1, 0, 0], np.int32)) == ["c", None, "a", "a"]
+    assert _core.take_names(names, np.zeros(0, np.int32)) == []
+    for bad in ([3], [-2]):
+        with pytest.raises(IndexError):
+            _core.take_names(names, np.array(bad, np.int32))
+    with pytest.raises(TypeError):
+        _core.take_names(names, np.array([0], np.int64))
+
 def test_empty_batch():
     c, s = small()
     res = s.schedule([])
@@ -344,3 +398,33 @@ def test_node_pod_sets_follow_row_moves_after_bulk_binds(seed):
             s.schedule(c.pending())
         derived = [{i for i in range(len(c.pods)) if c.pods.node[i] == j} for j in range(len(c.nodes))]
         assert [set(x) for x in c.nodes.pods] == derived
+
+
+# ---------------------------------------------------------------- caches across calls
+@pytest.mark.parametrize("seed", range(24))
+def test_caches_follow_node_changes_between_calls(seed):
+    """A Scheduler keeps per-node-set work between calls (static classes and what they are made
+    of: tolerations' taint results, image holders, NodeUnschedulable, the node order). After nodes
+    come (new taints, images, zones, cordoned) and go, its next call equals a fresh Scheduler's
+    carrying the same rng and start index."""
+    r = random.Random(seed)
+    c1, c2 = random_cluster(seed), random_cluster(seed)
+    s1 = ks.Scheduler(c1, Profiles.from_config(CFG), seed=seed)
+    s2 = ks.Scheduler(c2, Profiles.from_config(CFG), seed=seed)
+    keys = c1.pending()
+    first = keys[: len(keys) // 2]
+    assert s1.schedule(first) == s2.schedule(first)
+    joining = [random_node(r, 100 + i) for i in range(r.randrange(1, 4))]
+    extra = node("fresh", cpu="8", mem="16Gi", **{"topology.kubernetes.io/zone": "z9"})
+    extra["spec"] = {"taints": [{"key": "brand-new", "value": "v", "effect": r.choice(["NoSchedule", "PreferNoSchedule"])}],
+                     "unschedulable": r.random() < 0.3}
+    extra["status"]["images"] = [{"names": [f"img{k}:v1"], "sizeBytes": 900 << 20} for k in range(4)]
+    gone = r.choice(c1.nodes.names)
+    for c in (c1, c2):
+        c.add_objects(nodes=copy.deepcopy(joining + [extra]))
+        c.remove_node(gone)
+    fresh = ks.Scheduler(c2, Profiles.from_config(CFG), seed=seed)
+    fresh.rng_state, fresh.start_index = s2.rng_state, s2.start_index
+    rest = c1.pending()
+    assert triples(s1.schedule(rest)) == triples(fresh.schedule(rest))
+    assert state(c1, s1) == state(c2, fresh)

@@ -11,6 +11,7 @@ void bind_status(py::module_& m);
 void bind_schedule(py::module_& m);
 void bind_gpu(py::module_& m);
 void bind_load(py::module_& m);
+void bind_lists(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "kschedule C++ core";
@@ -19,4 +20,5 @@ PYBIND11_MODULE(_core, m) {
     bind_schedule(m);
     bind_gpu(m);
     bind_load(m);
+    bind_lists(m);
 }

@@ -43,8 +43,11 @@ def normalized_image_name(name: str) -> str:
 class StaticClass:
     pre: np.ndarray  # int32 (n,) reason id of the first failing static filter ordered before Fit, -1
     post: np.ndarray  # int32 (n,) same for filters after Fit
-    scores: np.ndarray  # int64 (K, n) raw scores of the static score plugins
-    active: np.ndarray  # uint8 (K,)
+    # Per static score plugin (K): its int64 (n,) raw scores, or None when it does not score the pod
+    # (skipped at PreScore, or not implemented). Rows, not a (K, n) array: a batch stacks the classes
+    # into one (S, K, n) array anyway, and most plugins of the default profile have no row.
+    scores: tuple
+    active: np.ndarray  # uint8 (K,): 1 where ``scores`` has a row
 
 
 class StaticEvaluator:
@@ -63,6 +66,12 @@ class StaticEvaluator:
         # Per-taint verdict bytes -> per-node result (valid for this node set): classes that differ in
         # images or affinity mostly tolerate the same taints.
         self._taint_cache: dict = {}
+        # (0 filter | 1 score, tolerations) -> TaintToleration's result: classes that differ in
+        # images or affinity mostly carry equal tolerations (the admission defaults at least).
+        self._toleration_cache: dict = {}
+        self._image_rows: dict = {}  # image id -> (node rows holding it, scaled size), for this node set
+        self._unschedulable = None  # NodeUnschedulable's reason per node, for this node set
+        self._no_reason = None  # read-only all -1 (n,): pre/post of a class no static filter rejects
         self._node_ports = "NodePorts" in profile.filters
         self._has_python_plugins = any(profile.python_plugin(n) for n in profile.plugins)
 
@@ -129,8 +138,9 @@ class StaticEvaluator:
     def evaluate(self, pod) -> StaticClass:
         c = self.cluster
         n = c.nodes.n
-        pre = np.full(n, -1, np.int32)
-        post = np.full(n, -1, np.int32)
+        # A node keeps the reason of the first filter that rejects it; filters give -1 (pass) or a
+        # reason id >= 0, so copying where no reason is set yet keeps the first one. None: all -1.
+        pre = post = None
         after_fit = False
         for plugin in self.profile.filters:
             if plugin == "NodeResourcesFit":
@@ -140,19 +150,21 @@ class StaticEvaluator:
             if r is None:
                 continue
             if after_fit:
-                upd = (post < 0) & (pre < 0) & (r >= 0)
-                post[upd] = r[upd]
+                if post is None:
+                    post = np.full(n, -1, np.int32)
+                np.copyto(post, r, where=(post < 0) if pre is None else (post < 0) & (pre < 0))
+            elif pre is None:
+                pre = np.array(r, np.int32)  # a copy: r may be a cached array
             else:
-                upd = (pre < 0) & (r >= 0)
-                pre[upd] = r[upd]
-        K = len(self.score_plugins)
-        scores = np.zeros((K, n), np.int64)
-        active = np.zeros(K, np.uint8)
-        for k, (plugin, _w) in enumerate(self.score_plugins):
-            s = self._score(plugin, pod)
-            if s is not None:
-                scores[k] = s
-                active[k] = 1
+                np.copyto(pre, r, where=pre < 0)
+        if pre is None or post is None:
+            if self._no_reason is None or len(self._no_reason) != n:
+                self._no_reason = np.full(n, -1, np.int32)
+                self._no_reason.flags.writeable = False
+            pre = self._no_reason if pre is None else pre
+            post = self._no_reason if post is None else post
+        scores = tuple(self._score(plugin, pod) for plugin, _w in self.score_plugins)
+        active = np.fromiter((s is not None for s in scores), np.uint8, len(scores))
         return StaticClass(pre, post, scores, active)
 
     def _filter(self, plugin: str, pod) -> Optional[np.ndarray]:
@@ -162,7 +174,10 @@ class StaticEvaluator:
             if tolerations_tolerate_taint(pod.tolerations, UNSCHEDULABLE_TAINT):
                 return None
             rid = self.reason_id(plugin, UNRESOLVABLE, "node(s) were unschedulable")
-            return np.where(c.nodes.unschedulable != 0, rid, -1).astype(np.int32)
+            if self._unschedulable is None:
+                self._unschedulable = np.where(c.nodes.unschedulable != 0, rid, -1).astype(np.int32)
+                self._unschedulable.flags.writeable = False
+            return self._unschedulable
         if plugin == "NodeName":
             if not pod.node_name:
                 return None
@@ -197,6 +212,13 @@ class StaticEvaluator:
         return None  # unimplemented plugins: pods needing them are reported before scheduling
 
     def _taint_filter(self, pod) -> Optional[np.ndarray]:
+        key = (0, pod.tolerations)
+        if key in self._toleration_cache:
+            return self._toleration_cache[key]
+        out = self._toleration_cache[key] = self._taint_filter_of(pod)
+        return out
+
+    def _taint_filter_of(self, pod) -> Optional[np.ndarray]:
         c = self.cluster
         taints = c.taints.values
         if not taints:
@@ -214,11 +236,12 @@ class StaticEvaluator:
         out = self._taint_cache.get(key)
         if out is None:
             per = tid_reason[ids]  # -1 ids index the padding slot
-            bad = per >= 0
-            first = bad.argmax(axis=1)
-            out = per[np.arange(len(per)), first]
-            out[~bad.any(axis=1)] = -1
-            out = self._taint_cache[key] = out.astype(np.int32)
+            # The reason of each node's first untolerated taint (column order), else -1.
+            out = np.array(per[:, -1], np.int32)
+            for j in range(per.shape[1] - 2, -1, -1):
+                col = per[:, j]
+                np.copyto(out, col, where=col >= 0)
+            self._taint_cache[key] = out
             out.flags.writeable = False
         return out
 
@@ -301,20 +324,10 @@ class StaticEvaluator:
         c = self.cluster
         n = c.nodes.n
         if plugin == "TaintToleration":
-            taints = c.taints.values
-            tols = tuple(t for t in pod.tolerations if t.effect in ("", "PreferNoSchedule"))
-            bad = np.zeros(len(taints) + 1, np.int64)
-            for tid, t in enumerate(taints):
-                if t.effect == "PreferNoSchedule" and not tolerations_tolerate_taint(tols, t):
-                    bad[tid] = 1
-            ids = c.nodes.taint_ids
-            if ids.size == 0:
-                return np.zeros(n, np.int64)
-            key = (1, bad.tobytes())
-            out = self._taint_cache.get(key)
+            key = (1, pod.tolerations)
+            out = self._toleration_cache.get(key)
             if out is None:
-                out = self._taint_cache[key] = bad[ids].sum(axis=1).astype(np.int64)
-                out.flags.writeable = False
+                out = self._toleration_cache[key] = self._taint_score(pod)
             return out
         if plugin == "NodeAffinity":
             args = self.profile.args("NodeAffinity")
@@ -336,26 +349,60 @@ class StaticEvaluator:
             return s
         return None
 
+    def _taint_score(self, pod) -> np.ndarray:
+        c = self.cluster
+        n = c.nodes.n
+        taints = c.taints.values
+        tols = tuple(t for t in pod.tolerations if t.effect in ("", "PreferNoSchedule"))
+        bad = np.zeros(len(taints) + 1, np.int64)
+        for tid, t in enumerate(taints):
+            if t.effect == "PreferNoSchedule" and not tolerations_tolerate_taint(tols, t):
+                bad[tid] = 1
+        ids = c.nodes.taint_ids
+        if ids.size == 0:
+            out = np.zeros(n, np.int64)
+            out.flags.writeable = False  # shared by the classes of equal tolerations
+            return out
+        key = (1, bad.tobytes())
+        out = self._taint_cache.get(key)
+        if out is None:
+            out = self._taint_cache[key] = bad[ids].sum(axis=1).astype(np.int64)
+            out.flags.writeable = False
+        return out
+
     def _image_scores(self, pod) -> np.ndarray:
         c = self.cluster
         n = c.nodes.n
+        max_t = IMAGE_MAX_CONTAINER_THRESHOLD * pod.num_containers
         sums = np.zeros(n, np.int64)
+        if max_t <= IMAGE_MIN_THRESHOLD:  # a pod with no containers: upstream would divide by <= 0
+            return sums
+        held = []
         for img in pod.images:
             iid = c.images.get(normalized_image_name(img))
             if iid < 0:
                 continue
-            holders = c.image_nodes[iid]
-            if not holders or n == 0:
-                continue
-            # One size per image name, as the scheduler cache records it; int64(size * spread).
-            scaled = int(float(c.image_size[iid]) * (len(holders) / n))
-            rows = np.fromiter(holders.keys(), dtype=np.intp, count=len(holders))
-            sums[rows] += scaled
-        max_t = IMAGE_MAX_CONTAINER_THRESHOLD * pod.num_containers
-        if max_t <= IMAGE_MIN_THRESHOLD:  # a pod with no containers: upstream would divide by <= 0
-            return np.zeros(n, np.int64)
-        clamped = np.clip(sums, IMAGE_MIN_THRESHOLD, max_t)
-        return 100 * (clamped - IMAGE_MIN_THRESHOLD) // (max_t - IMAGE_MIN_THRESHOLD)
+            hit = self._image_rows.get(iid)
+            if hit is None:
+                holders = c.image_nodes[iid]
+                if not holders or n == 0:
+                    hit = (None, 0)
+                else:
+                    # One size per image name, as the scheduler cache records it; int64(size * spread).
+                    scaled = int(float(c.image_size[iid]) * (len(holders) / n))
+                    hit = (np.fromiter(holders.keys(), dtype=np.intp, count=len(holders)), scaled)
+                self._image_rows[iid] = hit
+            rows, scaled = hit
+            if rows is not None:
+                sums[rows] += scaled
+                held.append(rows)
+        if not held:
+            return sums
+        # A sum of 0 scores 0 (clamped to the minimum): only the nodes holding an image are computed.
+        rows = held[0] if len(held) == 1 else np.concatenate(held)
+        clamped = np.minimum(np.maximum(sums[rows], IMAGE_MIN_THRESHOLD), max_t)  # np.clip, without its overhead
+        sums[rows] = 100 * (clamped - IMAGE_MIN_THRESHOLD) // (max_t - IMAGE_MIN_THRESHOLD)
+        return sums
 
 
 @dataclass(frozen=True)
