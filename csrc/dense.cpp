@@ -284,12 +284,15 @@ inline int32_t select_bit(uint64_t m, int32_t k) {
     s = (s + (s >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
     const uint64_t prefix = s * 0x0101010101010101ULL;  // byte i: set bits in bytes 0..i
     int32_t byte = 0;
-    while (static_cast<int32_t>((prefix >> (8 * byte)) & 0xff) <= k) ++byte;
+    while (byte < 7 && static_cast<int32_t>((prefix >> (8 * byte)) & 0xff) <= k) ++byte;
     if (byte > 0) k -= static_cast<int32_t>((prefix >> (8 * (byte - 1))) & 0xff);
     uint64_t b = (m >> (8 * byte)) & 0xff;
     for (; k > 0; --k) b &= b - 1;
     return 8 * byte + __builtin_ctzll(b);
 }
+
+// The block of a position (positions are not negative: a shift, not a signed division).
+inline int32_t block_of(int32_t j) { return static_cast<int32_t>(static_cast<uint32_t>(j) / kSum); }
 
 // Bits [lo, hi) of a block, 0 <= lo <= hi <= 64.
 inline uint64_t range_mask(int32_t lo, int32_t hi) {
@@ -674,6 +677,18 @@ private:
     int32_t select_from(int32_t F, const ClassData& cd, SplitMix64& rng);
     void activate(EquivData& ed, const ClassData& cd);
     void refilter_block(EquivData& ed, const ClassData& cd, int32_t b);
+    // Block b of a class made current for its walk when a bind touched it since the class last read it:
+    // an eager class's summary computed again, a lazy class's dirty positions filtered again.
+    void refresh_block(EquivData& ed, const ClassData& cd, int32_t b) {
+        if (ed.seen[b] == block_binds_[b]) return;
+        ed.seen[b] = block_binds_[b];
+        if (ed.eager) {
+            ed.bfeas[b] = popcount64(ed.okm[b]);
+            summarize(ed, b);
+        } else {
+            refilter_block(ed, cd, b);
+        }
+    }
     void score_pending(EquivData& ed, const ClassData& cd);
     int64_t equiv_blocks(EquivData& ed, const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
                          int32_t& host_pos, SplitMix64& rng);
@@ -1445,18 +1460,27 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     int32_t np = 0;
     int32_t pos = start_position(start, M_);
     int64_t processed = 0, found = 0;
+    const int32_t whole_end = M_ / kSum * kSum;  // blocks below it are full
     while (processed < M_ && found < to_find) {
-        const int32_t b = pos / kSum, base = b * kSum, be = std::min(base + kSum, M_);
-        const int32_t end = static_cast<int32_t>(std::min<int64_t>(be, pos + (M_ - processed)));
-        if (ed.seen[b] != block_binds_[b]) {
-            ed.seen[b] = block_binds_[b];
-            if (ed.eager) {
-                ed.bfeas[b] = popcount64(ed.okm[b]);
-                summarize(ed, b);
-            } else {
-                refilter_block(ed, cd, b);
+        if ((pos & (kSum - 1)) == 0 && pos < whole_end && M_ - processed >= kSum) {
+            // A whole block (the common case after the window's first piece).
+            const int32_t b = block_of(pos);
+            refresh_block(ed, cd, b);
+            const int32_t cnt = ed.bfeas[b];
+            if (found + cnt < to_find) {
+                Piece& pc = pieces[np++];
+                pc.a = pos;
+                pc.b = pos + kSum;
+                pc.whole = true;
+                found += cnt;
+                processed += kSum;
+                pos = pos + kSum == M_ ? 0 : pos + kSum;
+                continue;
             }
         }
+        const int32_t b = block_of(pos), base = b * kSum, be = std::min(base + kSum, M_);
+        const int32_t end = static_cast<int32_t>(std::min<int64_t>(be, pos + (M_ - processed)));
+        refresh_block(ed, cd, b);
         const int32_t len = end - pos;
         const bool whole = pos == base && end == be;
         const uint64_t okb = ed.okm[b] & range_mask(pos - base, end - base);
@@ -1479,8 +1503,8 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     if (found == 1) {
         // "When only one node after predicate, just use it."
         for (const Piece* pc = pieces; pc < pieces + np; ++pc) {
-            const int32_t base = pc->a / kSum * kSum;
-            const uint64_t okb = ed.okm[pc->a / kSum] & range_mask(pc->a - base, pc->b - base);
+            const int32_t base = block_of(pc->a) * kSum;
+            const uint64_t okb = ed.okm[block_of(pc->a)] & range_mask(pc->a - base, pc->b - base);
             if (okb) {
                 host_pos = base + __builtin_ctzll(okb);
                 return 1;
@@ -1495,7 +1519,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     // (top) / a raw score other than 0 (nonzero).
     uint64_t top[kMaxNorm] = {}, nonzero[kMaxNorm] = {};
     for (Piece* pc = pieces; pc < pieces + np; ++pc) {
-        const int32_t b = pc->a / kSum, base = b * kSum;
+        const int32_t b = block_of(pc->a), base = b * kSum;
         uint64_t okb = ed.okm[b];
         if (pc->whole) {
             pc->m = ed.bmax[b];
@@ -1535,7 +1559,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     for (const Piece* pc = pieces; pc < pieces + np; ++pc) {
         const int64_t c = pc->m == best ? pc->cnt : 0;
         if (r < c) {
-            host_pos = pc->a / kSum * kSum + select_bit(pc->tie, static_cast<int32_t>(r));
+            host_pos = block_of(pc->a) * kSum + select_bit(pc->tie, static_cast<int32_t>(r));
             return found;
         }
         r -= c;
