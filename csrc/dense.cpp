@@ -701,21 +701,28 @@ bool DenseBatch::eligible() const {
     // How far a column can grow during the batch. With the Fit filter on, a node takes at most as many
     // more pods as it has free pod slots, so a column grows by at most slots * the largest request;
     // otherwise by the whole batch.
+    // Per column over the batch: the smallest and largest request and the sum (loops without exits,
+    // so they vectorise; the checks follow).
     std::vector<double> grow(static_cast<size_t>(R) + 2, 0.0), top(static_cast<size_t>(R) + 2, 0.0);
-    for (int32_t p = 0; p < in.num_pods; ++p) {
-        const int64_t* req = in.pod_requests.row(p);
-        for (int32_t r = 0; r < R; ++r) {
-            if (req[r] < 0 || static_cast<double>(req[r]) >= kLimit) return false;
-            grow[r] += static_cast<double>(req[r]);
-            top[r] = std::max(top[r], static_cast<double>(req[r]));
+    std::vector<int64_t> low(static_cast<size_t>(R) + 2, 0), high(static_cast<size_t>(R) + 2, 0);
+    auto scan = [&](const int64_t* v, int64_t stride, int32_t c) {
+        int64_t lo = 0, hi = 0;
+        double sum = 0;
+        for (int32_t p = 0; p < in.num_pods; ++p) {
+            const int64_t x = v[p * stride];
+            lo = std::min(lo, x);
+            hi = std::max(hi, x);
+            sum += static_cast<double>(x);
         }
-        for (int32_t r = 0; r < 2; ++r) {
-            const int64_t v = in.pod_nonzero.at(p, r);
-            if (v < 0 || static_cast<double>(v) >= kLimit) return false;
-            grow[R + r] += static_cast<double>(v);
-            top[R + r] = std::max(top[R + r], static_cast<double>(v));
-        }
-    }
+        low[c] = lo;
+        high[c] = hi;
+        grow[c] = sum;
+        top[c] = static_cast<double>(hi);
+    };
+    for (int32_t r = 0; r < R; ++r) scan(in.pod_requests.data + r, in.pod_requests.stride, r);
+    for (int32_t r = 0; r < 2; ++r) scan(in.pod_nonzero.data + r, in.pod_nonzero.stride, R + r);
+    for (int32_t c = 0; c < R + 2; ++c)
+        if (low[c] < 0 || static_cast<double>(high[c]) >= kLimit) return false;
     auto growth = [&](int32_t r, int32_t i) {
         if (!in.fit.filter_enabled) return grow[r];
         const double slots = static_cast<double>(in.nodes.allocatable.at(RES_PODS, i)) -
@@ -745,10 +752,13 @@ bool DenseBatch::eligible() const {
         for (int32_t k = 0; k < K; ++k) {
             const int64_t* sc = in.static_scores + (static_cast<size_t>(c) * K + k) * N;
             const bool normalized = in.static_scores_meta[k].normalize != Normalize::None;
+            int64_t lo = 0, hi = 0;
             for (int32_t i = 0; i < N; ++i) {
-                if (std::abs(sc[i]) > INT32_MAX) return false;  // int32 copies (masked_max)
-                if (normalized && sc[i] < 0) return false;      // floor_div's domain
+                lo = std::min(lo, sc[i]);
+                hi = std::max(hi, sc[i]);
             }
+            if (hi > INT32_MAX || lo < -INT32_MAX) return false;  // int32 copies (masked_max)
+            if (normalized && lo < 0) return false;               // floor_div's domain
         }
     return true;
 }
@@ -764,13 +774,14 @@ void DenseBatch::setup() {
 
     // Filter slots: the rows some pod of the batch requests (the Fit filter skips zero requests).
     slot_of_row_.assign(R_, -1);
-    for (int32_t p = 0; p < in.num_pods; ++p) {
-        const int64_t* req = in.pod_requests.row(p);
-        for (int32_t r = 0; r < R_; ++r)
-            if (r != RES_PODS && req[r] != 0 && slot_of_row_[r] < 0) {
-                slot_of_row_[r] = static_cast<int32_t>(slot_row_.size());
-                slot_row_.push_back(r);
-            }
+    for (int32_t r = 0; r < R_; ++r) {
+        const int64_t* col = in.pod_requests.data + r;
+        int64_t any = 0;
+        for (int32_t p = 0; p < in.num_pods; ++p) any |= col[p * in.pod_requests.stride];
+        if (r != RES_PODS && any != 0) {
+            slot_of_row_[r] = static_cast<int32_t>(slot_row_.size());
+            slot_row_.push_back(r);
+        }
     }
     free_.resize(slot_row_.size());
     for (size_t f = 0; f < slot_row_.size(); ++f) {

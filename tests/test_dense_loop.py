@@ -166,6 +166,23 @@ def test_large_quantities_fall_back_to_the_generic_loop():
     assert d[0] == g[0] and all(n is not None for n, _ in d[0])
 
 
+def test_a_large_request_alone_falls_back_to_the_generic_loop():
+    # Nodes within range, one pod's memory request at 2^46: the batch leaves the dense loop (its
+    # checks run per column over all pods), and the results are the generic loop's.
+    nodes = [{"kind": "Node", "metadata": {"name": f"n{i}"},
+              "status": {"allocatable": {"cpu": "4", "memory": f"{2 ** 45 + i}", "pods": "10"}}} for i in range(3)]
+    sizes = [2 ** 20, 2 ** 46, 2 ** 21]
+    pending = [{"kind": "Pod", "metadata": {"name": f"p{j}"}, "spec": {"containers": [
+        {"name": "c", "resources": {"requests": {"cpu": "1", "memory": str(m)}}}]}} for j, m in enumerate(sizes)]
+    d = run(nodes, [], pending, Profile.default(), 3, None, True, False)
+    g = run(nodes, [], pending, Profile.default(), 3, None, False, False)
+    assert not d[3]
+    assert d[0] == g[0]
+    assert [n is None for n, _ in d[0]] == [False, True, False]
+    within = run(nodes, [], pending[:1] + pending[2:], Profile.default(), 3, None, True, False)
+    assert within[3]
+
+
 def test_requested_to_capacity_ratio_takes_the_generic_loop():
     cfg = {"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration", "profiles": [{
         "schedulerName": "default-scheduler", "pluginConfig": [{"name": "NodeResourcesFit", "args": {
