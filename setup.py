@@ -20,8 +20,11 @@ if native:
 # -ffp-contract=off: no FMA fusion, so float formulas (BalancedAllocation) round exactly as Go on amd64.
 # -fno-trapping-math -fno-math-errno: value-preserving (no FP traps are enabled and errno is never
 # read), and they let the compiler vectorise the compare-select and sqrt loops of csrc/dense.cpp.
+# -fno-wrapv: Python's own CFLAGS (which setuptools passes first) carry -fwrapv; without it the
+# compiler may assume int loop indices do not overflow, which the kernels' loops rely on to vectorise
+# and unroll (about 15% fewer instructions in csrc/dense.cpp). No code here relies on signed wrap-around.
 flags += ["-Wall", "-Wextra", "-Wno-unused-parameter", "-ffp-contract=off", "-fno-trapping-math",
-          "-fno-math-errno"]
+          "-fno-math-errno", "-fno-wrapv"]
 
 build_info = {"cxx_std": "c++17", "flags": flags, "debug": debug, "native": native}
 
