@@ -439,21 +439,18 @@ inline void eager_totals(int32_t n, const double* __restrict cf, const double* _
     }
 }
 
-KS_VECTOR void eager_least(int32_t n, const double* __restrict cf, const double* __restrict q0,
-                           const double* __restrict q1, const double* __restrict bq0, const double* __restrict bq1,
-                           const int64_t* __restrict fq, size_t stride, int32_t nf, const int64_t* __restrict fv,
-                           const NodeAt& x, double w0, double w1, double wsum, double wf, double wb,
-                           double* __restrict out) {
-    eager_totals<false>(n, cf, q0, q1, bq0, bq1, fq, stride, nf, fv, x, w0, w1, wsum, wf, wb, out);
-}
-
-KS_VECTOR void eager_most(int32_t n, const double* __restrict cf, const double* __restrict q0,
-                          const double* __restrict q1, const double* __restrict bq0, const double* __restrict bq1,
-                          const int64_t* __restrict fq, size_t stride, int32_t nf, const int64_t* __restrict fv,
-                          const NodeAt& x, double w0, double w1, double wsum, double wf, double wb,
-                          double* __restrict out) {
-    eager_totals<true>(n, cf, q0, q1, bq0, bq1, fq, stride, nf, fv, x, w0, w1, wsum, wf, wb, out);
-}
+// The two strategies' entry points (one vector-kernel copy set each).
+#define KS_EAGER(NAME, MOST)                                                                                     \
+    KS_VECTOR void NAME(int32_t n, const double* __restrict cf, const double* __restrict q0,                    \
+                        const double* __restrict q1, const double* __restrict bq0, const double* __restrict bq1, \
+                        const int64_t* __restrict fq, size_t stride, int32_t nf, const int64_t* __restrict fv,   \
+                        const NodeAt& x, double w0, double w1, double wsum, double wf, double wb,               \
+                        double* __restrict out) {                                                               \
+        eager_totals<MOST>(n, cf, q0, q1, bq0, bq1, fq, stride, nf, fv, x, w0, w1, wsum, wf, wb, out);          \
+    }
+KS_EAGER(eager_least, false)
+KS_EAGER(eager_most, true)
+#undef KS_EAGER
 
 // Contiguous windows, with 0-2 normalized plugins folded in.
 #define KS_FUSED_CONTIG(NAME, MOST, NQ)                                                                       \
