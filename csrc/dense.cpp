@@ -71,6 +71,7 @@ struct ClassData {
     // filter ordered after Fit (-1 none); per reason id, the nodes failing before Fit.
     std::vector<uint8_t> pre_ok;
     std::vector<int32_t> post_id;
+    std::vector<int32_t> post_pos;  // the positions with a post_id
     std::vector<std::pair<int32_t, int64_t>> pre_hist;
     // Per normalized plugin, its largest raw score over the positions the static filters pass: the
     // window maximum of nearly every window (equivalence-class caches normalize with it).
@@ -500,6 +501,30 @@ KS_VECTOR void filter_block3(int32_t len, const uint8_t* __restrict sok, const i
     filter_n<3>(len, sok, free_pods, fr, fq, ok);
 }
 
+// FailedScheduling counts over positions [0, n) where the static filters before Fit pass (pre): no free
+// pod slot (fits set to the verdict) / the request q above the free amount col (fits cleared there).
+KS_VECTOR int64_t pods_short(int32_t n, const uint8_t* __restrict pre, const int64_t* __restrict free_pods,
+                             uint8_t* __restrict fits) {
+    int64_t c = 0;
+    for (int32_t j = 0; j < n; ++j) {
+        const uint8_t bad = free_pods[j] < 1;
+        fits[j] = !bad;
+        c += pre[j] & bad;
+    }
+    return c;
+}
+
+KS_VECTOR int64_t resource_short(int32_t n, const uint8_t* __restrict pre, const int64_t* __restrict col, int64_t q,
+                                 uint8_t* __restrict fits) {
+    int64_t c = 0;
+    for (int32_t j = 0; j < n; ++j) {
+        const uint8_t bad = q > col[j];
+        fits[j] &= !bad;
+        c += pre[j] & bad;
+    }
+    return c;
+}
+
 // The position a walk over m positions starts at (start < m in the usual case: no division).
 inline int32_t start_position(int64_t start, int32_t m) {
     return m > 0 ? static_cast<int32_t>(start < m ? start : start % m) : 0;
@@ -879,6 +904,7 @@ ClassData& DenseBatch::class_data(int32_t s) {
         const int32_t i = in.order[j];
         cd.pre_ok[j] = pre[i] < 0;
         cd.post_id[j] = pre[i] < 0 ? post[i] : -1;
+        if (cd.post_id[j] >= 0) cd.post_pos.push_back(j);
         if (pre[i] >= 0) pre_ids.push_back(pre[i]);
     }
     std::sort(pre_ids.begin(), pre_ids.end());
@@ -1583,23 +1609,19 @@ void DenseBatch::diagnose_dense(int32_t p, const ClassData& cd) {
     const BatchInput& in = in_;
     const int32_t nf = static_cast<int32_t>(fr_.size());
     std::vector<int64_t> fit_counts(static_cast<size_t>(R_) + 1, 0);
-    std::vector<int32_t> post_ids;
-    for (int32_t j = 0; j < M_; ++j) {
-        if (!cd.pre_ok[j]) continue;
-        bool fits = true;
-        if (in.fit.filter_enabled) {
-            if (free_pods_[j] < 1) {
-                ++fit_counts[0];
-                fits = false;
-            }
-            for (int32_t f = 0; f < nf; ++f)
-                if (fq_[f] > fr_[f][j]) {
-                    ++fit_counts[1 + plan_.f_row[f]];
-                    fits = false;
-                }
-        }
-        if (fits && cd.post_id[j] >= 0) post_ids.push_back(cd.post_id[j]);
+    // Per position whether Fit passes (ok_ as scratch), counting each failing reason over the
+    // positions the static filters before Fit pass, one vector pass per reason.
+    uint8_t* fits = ok_.data();
+    if (in.fit.filter_enabled) {
+        fit_counts[0] = pods_short(M_, cd.pre_ok.data(), free_pods_.data(), fits);
+        for (int32_t f = 0; f < nf; ++f)
+            fit_counts[1 + plan_.f_row[f]] += resource_short(M_, cd.pre_ok.data(), fr_[f], fq_[f], fits);
+    } else {
+        std::fill(fits, fits + M_, uint8_t{1});
     }
+    std::vector<int32_t> post_ids;
+    for (int32_t j : cd.post_pos)
+        if (fits[j]) post_ids.push_back(cd.post_id[j]);
     std::sort(post_ids.begin(), post_ids.end());
     std::vector<std::pair<int32_t, int64_t>> hist = cd.pre_hist;
     for (size_t a = 0; a < post_ids.size();) {
