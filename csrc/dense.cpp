@@ -100,6 +100,10 @@ struct EquivData {
     std::vector<uint64_t> bmaxm;
     std::vector<int32_t> bcnt;
     std::vector<uint32_t> seen;  // per block, DenseBatch::block_binds_ when the class last read it
+    // Some normalized plugin has a raw score strictly between 0 and its class-wide maximum at a position
+    // the static filters pass; otherwise every window's maximum is 0 or that maximum, and windows need
+    // no check.
+    bool norm_check = false;
     // Per block and normalized plugin q, static bits: [(block * Q + q) * 2] positions whose raw score is
     // the class-wide maximum norm_top[q], [... + 1] positions whose raw score is not 0.
     std::vector<uint64_t> normm;
@@ -1232,6 +1236,12 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
     ed.bcnt.assign(nb, 0);
     ed.seen = block_binds_;
     ed.normm.assign(static_cast<size_t>(nb) * Q * 2, 0);
+    ed.norm_check = false;
+    for (size_t q = 0; q < Q; ++q)
+        for (int32_t j : cd.static_pos) {
+            const int32_t r = cd.norm_raw[q][j];
+            ed.norm_check = ed.norm_check || (r != 0 && r != cd.norm_top[q]);
+        }
     uint8_t* ok = ok_.data();
     filter_range(cd, 0, M_, ok);
     double* val = ed.val.data();
@@ -1546,7 +1556,8 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
         }
     }
     const double ninf = -std::numeric_limits<double>::infinity();
-    const size_t Q = cd.norm.size();
+    // Normalized plugins whose windows need the check below (see EquivData::norm_check).
+    const size_t Q = ed.norm_check ? cd.norm.size() : 0;
     double best = ninf;
     int64_t ties = 0;
     // Per normalized plugin: a feasible position of the window has the class-wide maximum raw score
