@@ -9,11 +9,16 @@
 // where that is exact (every operand an integer below 2^50 and quotients of such integers, checked
 // before the loop runs; see dense.cpp), so totals and ties are identical to the integer ones.
 //
-// Replicas (pods of one equivalence class, at least 4 in the batch) keep per position their verdict
-// and total, and per block of 64 positions a summary (feasible count, best total and its ties, best
-// raw score of each normalized plugin); a bind marks its position dirty in every class's mask. A
-// replica's window then reads whole blocks from their summaries and only its two end pieces position
-// by position, after re-scoring the dirty positions it covers (DenseBatch::equiv_blocks).
+// Replicas (pods of one equivalence class, at least 4 in the batch) keep per position their total,
+// and per block of 64 positions their verdicts and best-total positions as bits, the feasible count,
+// the best total and its tie count. A replica's window reads whole blocks from their summaries and
+// its two end pieces from their block's bits (DenseBatch::equiv_blocks). Binds keep the caches
+// current in one of two ways, chosen per batch: when classes take turns in the queue (Deployments
+// interleaved), a bind scores its node for every live class at once, vectorised across classes, and
+// a block a bind touched has its summary computed again when next read (DenseBatch::bind_eager);
+// when each class's replicas come together, a bind marks its position dirty for the live classes,
+// and a window re-filters and re-scores the dirty positions it covers and updates their block
+// summaries in place (refilter_block, score_pending).
 #pragma once
 #include <cstdint>
 
