@@ -631,6 +631,8 @@ private:
     bool eager_ok_ = false;  // the batch's shape allows eager classes (see setup)
     std::vector<int32_t> le_at_;  // per slot: live index, -1
     std::vector<EquivData*> le_ed_;
+    std::vector<double*> le_val_;     // le_ed_[i]->val.data(), le_ed_[i]->okm.data(): one load less per
+    std::vector<uint64_t*> le_okm_;   // class in bind_eager's loop
     std::vector<double> le_q0_, le_q1_, le_bq0_, le_bq1_, le_cf_, le_out_;
     std::vector<int64_t> le_fq_, le_fv_;
     int64_t binds_ = 0;
@@ -1307,6 +1309,8 @@ bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
     const size_t S = static_cast<size_t>(slots_);
     if (le_ed_.empty()) {
         le_ed_.assign(S, nullptr);
+        le_val_.assign(S, nullptr);
+        le_okm_.assign(S, nullptr);
         for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_, &le_out_}) v->assign(S, 0.0);
         le_cf_.assign(static_cast<size_t>(M_) * S, 0.0);
         le_fq_.assign(slot_row_.size() * S, 0);
@@ -1316,6 +1320,8 @@ bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
     const int32_t i = nle_++;
     le_at_[ed.slot] = i;
     le_ed_[i] = &ed;
+    le_val_[i] = ed.val.data();
+    le_okm_[i] = ed.okm.data();
     le_q0_[i] = fact_[0].q;
     le_q1_[i] = fact_[1].q;
     le_bq0_[i] = bact_[0].q;
@@ -1359,10 +1365,11 @@ void DenseBatch::bind_eager(int32_t j) {
     const int32_t b = j / kSum;
     const uint64_t bit = uint64_t{1} << (j % kSum);
     const double ninf = -std::numeric_limits<double>::infinity();
+    double* const* val = le_val_.data();
+    uint64_t* const* okm = le_okm_.data();
     for (int32_t i = 0; i < n; ++i) {
-        EquivData& e = *le_ed_[i];
-        e.val[j] = out[i];
-        e.okm[b] = out[i] != ninf ? e.okm[b] | bit : e.okm[b] & ~bit;
+        val[i][j] = out[i];
+        okm[i][b] = out[i] != ninf ? okm[i][b] | bit : okm[i][b] & ~bit;
     }
 }
 
@@ -1377,6 +1384,8 @@ void DenseBatch::retire(EquivData& ed) {
         if (i == last) return;
         EquivData* moved = le_ed_[last];
         le_ed_[i] = moved;
+        le_val_[i] = le_val_[last];
+        le_okm_[i] = le_okm_[last];
         le_at_[moved->slot] = i;
         for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_}) (*v)[i] = (*v)[last];
         for (size_t f = 0; f < slot_row_.size(); ++f) le_fq_[f * S + i] = le_fq_[f * S + last];
