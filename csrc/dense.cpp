@@ -623,16 +623,16 @@ private:
     // only when this moved since the class last read the block (a contiguous array per class, where
     // the masks of one class lie a row apart).
     std::vector<uint32_t> block_binds_;
-    // Eager classes with pods left, by live index i (see bind_eager): their EquivData, requests (Fit
+    // Eager classes with pods left, by live index i (see bind_eager): their slot, requests (Fit
     // scoring: q0, q1; BalancedAllocation: bq0, bq1; Fit filter per filter slot f: fq[f * slots_ + i],
     // INT64_MIN where not requested) and per position their static part (fixed and normalized plugins
     // at the class-wide maximum, -inf where a static filter fails): cf[j * slots_ + i].
     int32_t nle_ = 0;
     bool eager_ok_ = false;  // the batch's shape allows eager classes (see setup)
     std::vector<int32_t> le_at_;  // per slot: live index, -1
-    std::vector<EquivData*> le_ed_;
-    std::vector<double*> le_val_;     // le_ed_[i]->val.data(), le_ed_[i]->okm.data(): one load less per
-    std::vector<uint64_t*> le_okm_;   // class in bind_eager's loop
+    std::vector<int32_t> le_slot_;
+    std::vector<double*> le_val_;     // the class's val.data() and okm.data(), in flat lists for
+    std::vector<uint64_t*> le_okm_;   // bind_eager's loop
     std::vector<double> le_q0_, le_q1_, le_bq0_, le_bq1_, le_cf_, le_out_;
     std::vector<int64_t> le_fq_, le_fv_;
     int64_t binds_ = 0;
@@ -1247,26 +1247,14 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
     uint8_t* ok = ok_.data();
     filter_range(cd, 0, M_, ok);
     double* val = ed.val.data();
-    if (contiguous_shape() && Q <= 2) {
+    if (contiguous_shape() && Q <= 2 && !any_irregular_) {
         NormTerm nt[2];
         int32_t nq = 0;
         for (size_t q = 0; q < Q; ++q)
             if (norm_term(cd, q, cd.norm_top[q], nt[nq])) ++nq;
-        if (!any_irregular_) {
-            contig_totals(cd, 0, M_, ok, nt, nq, val);
-        } else {
-            contig_totals(cd, 0, M_, ok, nt, 0, val);
-            int32_t F = 0;
-            for (int32_t j = 0; j < M_; ++j) {
-                P_[F] = j;
-                F += ok[j];
-            }
-            double* T = tot_.data();
-            for (int32_t j = 0; j < F; ++j) T[j] = val[P_[j]];
-            for (size_t q = 0; q < Q; ++q) add_normalized_at(F, P_.data(), cd, q, cd.norm_top[q], T);
-            for (int32_t j = 0; j < F; ++j) val[P_[j]] = T[j];
-        }
+        contig_totals(cd, 0, M_, ok, nt, nq, val);
     } else {
+        // Any other shape, or irregular positions (totals_at's scalar kernels): through gathers.
         int32_t F = 0;
         for (int32_t j = 0; j < M_; ++j) {
             P_[F] = j;
@@ -1307,8 +1295,8 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
 bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
     if (!eager_ok_ || !contiguous_shape()) return false;
     const size_t S = static_cast<size_t>(slots_);
-    if (le_ed_.empty()) {
-        le_ed_.assign(S, nullptr);
+    if (le_slot_.empty()) {
+        le_slot_.assign(S, -1);
         le_val_.assign(S, nullptr);
         le_okm_.assign(S, nullptr);
         for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_, &le_out_}) v->assign(S, 0.0);
@@ -1319,7 +1307,7 @@ bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
     ed.eager = true;
     const int32_t i = nle_++;
     le_at_[ed.slot] = i;
-    le_ed_[i] = &ed;
+    le_slot_[i] = ed.slot;
     le_val_[i] = ed.val.data();
     le_okm_[i] = ed.okm.data();
     le_q0_[i] = fact_[0].q;
@@ -1328,17 +1316,15 @@ bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
     le_bq1_[i] = bact_[1].q;
     for (size_t f = 0; f < slot_row_.size(); ++f) le_fq_[f * S + i] = INT64_MIN;
     for (size_t k = 0; k < plan_.f_row.size(); ++k) le_fq_[slot_of_row_[plan_.f_row[k]] * S + i] = plan_.f_req[k];
-    // The static part: the same operations as score_pending's (fixed, then each normalized plugin).
-    int32_t F = 0;
-    for (int32_t j = 0; j < M_; ++j) {
-        P_[F] = j;
-        F += cd.ok[j];
-    }
+    // The static part at the positions the static filters pass: the same operations as score_pending's
+    // (fixed, then each normalized plugin).
+    const int32_t F = static_cast<int32_t>(cd.static_pos.size());
+    const int32_t* P = cd.static_pos.data();
     double* T = tot_.data();
-    gather(F, P_.data(), cd.fixed.data(), T);
-    for (size_t q = 0; q < cd.norm.size(); ++q) add_normalized_at(F, P_.data(), cd, q, cd.norm_top[q], T);
+    gather(F, P, cd.fixed.data(), T);
+    for (size_t q = 0; q < cd.norm.size(); ++q) add_normalized_at(F, P, cd, q, cd.norm_top[q], T);
     for (int32_t j = 0; j < M_; ++j) le_cf_[j * S + i] = -std::numeric_limits<double>::infinity();
-    for (int32_t t = 0; t < F; ++t) le_cf_[P_[t] * S + i] = T[t];
+    for (int32_t t = 0; t < F; ++t) le_cf_[P[t] * S + i] = T[t];
     return true;
 }
 
@@ -1382,11 +1368,10 @@ void DenseBatch::retire(EquivData& ed) {
         const int32_t i = le_at_[ed.slot], last = --nle_;
         le_at_[ed.slot] = -1;
         if (i == last) return;
-        EquivData* moved = le_ed_[last];
-        le_ed_[i] = moved;
+        le_slot_[i] = le_slot_[last];
         le_val_[i] = le_val_[last];
         le_okm_[i] = le_okm_[last];
-        le_at_[moved->slot] = i;
+        le_at_[le_slot_[i]] = i;
         for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_}) (*v)[i] = (*v)[last];
         for (size_t f = 0; f < slot_row_.size(); ++f) le_fq_[f * S + i] = le_fq_[f * S + last];
         for (int32_t j = 0; j < M_; ++j) le_cf_[j * S + i] = le_cf_[j * S + last];

@@ -70,21 +70,17 @@ def _by_group(columns: list, groups: np.ndarray) -> Optional[np.ndarray]:
     size = int(groups.max()) + 1
     rep = np.empty(size, np.intp)
     rep[groups] = np.arange(n)  # some row of each group
-    ref = rep[groups]
-    for col in columns:
-        col = np.asarray(col)
-        if col.min() != col.max() and not np.array_equal(col, col[ref]):
-            return None
+    varying = _varying(columns)
+    if not _equal_rows(varying, None, rep[groups]):
+        return None
     group_size = np.bincount(groups, minlength=size)
     present = np.flatnonzero(group_size)
     reps = rep[present]
     h = row_hash([np.asarray(col)[reps] for col in columns])
     _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
-    for col in columns:
-        r = np.asarray(col)[reps]
-        if not np.array_equal(r, r[first[inverse]]):
-            return None  # two different rows share a hash: the general path sorts it out
+    if not _equal_rows(varying, reps, reps[first[inverse]]):
+        return None  # two different rows share a hash: the general path sorts it out
     # _number_shared of the rows' classes, worked out per group: one gather over the rows at the end.
     rows_of_class = np.zeros(len(first), np.int64)
     np.add.at(rows_of_class, inverse, group_size[present])
@@ -125,12 +121,19 @@ def equivalence_classes(columns: list, groups: Optional[np.ndarray] = None) -> n
     out = np.full(n, -1, np.int32)
     out[rows] = ids
     keep = np.flatnonzero(ids >= 0)  # rows (among ``rows``) in a shared class, and a row equal to each
-    shared, ref = rows[keep], rows[ref[keep]]
-    for col in columns:
-        col = np.asarray(col)
-        if col.min() != col.max() and not np.array_equal(col[shared], col[ref]):
-            return equivalence_classes_sorted(columns)  # two different rows share a hash
+    if not _equal_rows(_varying(columns), rows[keep], rows[ref[keep]]):
+        return equivalence_classes_sorted(columns)  # two different rows share a hash
     return out
+
+
+def _varying(columns: list) -> list:
+    """The columns (as arrays) that are not constant: the others hold equal rows anyway."""
+    return [c for c in map(np.asarray, columns) if c.min() != c.max()]
+
+
+def _equal_rows(columns: list, rows: Optional[np.ndarray], ref: np.ndarray) -> bool:
+    """Whether row ``rows[i]`` (``i`` itself when rows is None) equals row ``ref[i]`` in every column."""
+    return all(np.array_equal(c if rows is None else c[rows], c[ref]) for c in columns)
 
 
 def _buckets(h: np.ndarray) -> tuple:
