@@ -30,8 +30,10 @@
 // gathered fused kernels (KS_GATHER) keep the avx512f copy, which measured a few percent faster for them.
 #define KS_VECTOR __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #define KS_GATHER __attribute__((target_clones("avx512f", "avx2", "default")))
+#define KS_SCALAR __attribute__((target_clones("avx2", "default"), optimize("no-tree-vectorize")))
 #else
 #define KS_GATHER __attribute__((noinline))
+#define KS_SCALAR __attribute__((noinline))
 #define KS_VECTOR __attribute__((noinline))
 #endif
 
@@ -46,6 +48,8 @@ constexpr size_t kMaxNorm = 4;      // normalized plugins an equivalence-class c
 constexpr int32_t kMinReplicas = 4;  // pods an equivalence class needs in a batch to get a cache
 constexpr int64_t kMaxSlots = 1024;  // equivalence-class caches per batch
 constexpr int32_t kIncremental = 16;
+// Up to this many gathered positions, totals are computed by scalar code (fused22_few).
+constexpr int32_t kFew = 4;
 constexpr int64_t kTurnsForEager = 8;  // eager classes when the class changes more often than every 8th pod  // stale positions up to which a block summary is updated in place
 constexpr int32_t kSum = 64;        // positions per block summary of an equivalence class (one dirty mask)
 static_assert(kSum == 64, "a block's dirty positions are the bits of one uint64_t");
@@ -273,6 +277,36 @@ KS_VECTOR int32_t count_ok(int32_t n, const uint8_t* __restrict ok) {
     return c;
 }
 
+// Per column c < width of a (rows x width, row stride `stride`) int64 matrix: the smallest and largest
+// value (0 included), the or of the values (0: none requested) and the sum, into 8 * width accumulators
+// each (index c, c + width, ...: folded by the caller), which the caller starts at 0. A contiguous
+// matrix is read 8 rows at a time as one run of 8 * width values, which vectorises.
+KS_VECTOR void column_stats(const int64_t* __restrict v, int32_t rows, int32_t width, int64_t stride,
+                            int64_t* __restrict lo, int64_t* __restrict hi, int64_t* __restrict any,
+                            double* __restrict sum) {
+    const int32_t w8 = 8 * width;
+    int32_t p = 0;
+    if (stride == width) {
+        for (; p + 8 <= rows; p += 8) {
+            const int64_t* __restrict x = v + static_cast<int64_t>(p) * width;
+            for (int32_t t = 0; t < w8; ++t) {
+                lo[t] = std::min(lo[t], x[t]);
+                hi[t] = std::max(hi[t], x[t]);
+                any[t] |= x[t];
+                sum[t] += static_cast<double>(x[t]);
+            }
+        }
+    }
+    for (; p < rows; ++p)
+        for (int32_t c = 0; c < width; ++c) {
+            const int64_t x = v[static_cast<int64_t>(p) * stride + c];
+            lo[c] = std::min(lo[c], x);
+            hi[c] = std::max(hi[c], x);
+            any[c] |= x;
+            sum[c] += static_cast<double>(x);
+        }
+}
+
 // Bit helpers over a block's 64 positions (bit k: position block * kSum + k). Written out because
 // the default build targets baseline x86-64, where __builtin_popcountll is a library call.
 inline int32_t popcount64(uint64_t m) {
@@ -282,18 +316,33 @@ inline int32_t popcount64(uint64_t m) {
     return static_cast<int32_t>((m * 0x0101010101010101ULL) >> 56);
 }
 
-// The index of the k-th (from 0) set bit of m; k < popcount64(m).
+// The position of the k-th (from 0) set bit of each byte value, for select_bit.
+struct ByteSelect {
+    uint8_t at[256][8];
+};
+constexpr ByteSelect make_byte_select() {
+    ByteSelect t{};
+    for (int v = 0; v < 256; ++v)
+        for (int bit = 0, c = 0; bit < 8; ++bit)
+            if ((v >> bit) & 1) t.at[v][c++] = static_cast<uint8_t>(bit);
+    return t;
+}
+constexpr ByteSelect kByteSelect = make_byte_select();
+
+// The index of the k-th (from 0) set bit of m; k < popcount64(m). Branch-free: which byte holds the
+// bit is unpredictable (it picks a window's end and a drawn tie).
 inline int32_t select_bit(uint64_t m, int32_t k) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
     uint64_t s = m - ((m >> 1) & 0x5555555555555555ULL);
     s = (s & 0x3333333333333333ULL) + ((s >> 2) & 0x3333333333333333ULL);
     s = (s + (s >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-    const uint64_t prefix = s * 0x0101010101010101ULL;  // byte i: set bits in bytes 0..i
-    int32_t byte = 0;
-    while (byte < 7 && static_cast<int32_t>((prefix >> (8 * byte)) & 0xff) <= k) ++byte;
-    if (byte > 0) k -= static_cast<int32_t>((prefix >> (8 * (byte - 1))) & 0xff);
-    uint64_t b = (m >> (8 * byte)) & 0xff;
-    for (; k > 0; --k) b &= b - 1;
-    return 8 * byte + __builtin_ctzll(b);
+    const uint64_t prefix = s * kOnes;  // byte i: set bits in bytes 0..i (at most 64)
+    // High bit of byte i: prefix_i >= k + 1 (prefix_i + 128 - (k + 1) stays within the byte).
+    const uint64_t past = ((prefix | kHigh) - static_cast<uint64_t>(k + 1) * kOnes) & kHigh;
+    // The bytes before the bit's byte are those with prefix_i <= k (prefix_7 > k: at most 7).
+    const int32_t byte = 8 - static_cast<int32_t>(((past >> 7) * kOnes) >> 56);
+    const int32_t before = static_cast<int32_t>(((prefix << 8) >> (8 * byte)) & 0xff);
+    return 8 * byte + kByteSelect.at[(m >> (8 * byte)) & 0xff][k - before];
 }
 
 // The block of a position (positions are not negative: a shift, not a signed division).
@@ -402,6 +451,18 @@ KS_GATHER void fused22_least(int32_t n, const int32_t* __restrict P, const doubl
 KS_GATHER void fused22_most(int32_t n, const int32_t* __restrict P, const double* __restrict fixed, const Active* fa,
                             double wsum, double wf, const Active* ba, double wb, double* __restrict T) {
     fused22<true, false>(n, P, nullptr, fixed, fa, wsum, wf, ba, wb, T);
+}
+
+// The same totals at a few gathered positions (a bind's own rescoring: usually one), where the vector
+// loops' set-up costs more than the positions; scalar code, the same operations in the same order.
+KS_SCALAR void fused22_few(bool most, int32_t n, const int32_t* P,
+                                                                         const double* fixed, const Active* fa,
+                                                                         double wsum, double wf, const Active* ba,
+                                                                         double wb, double* T) {
+    if (most)
+        fused22<true, false>(n, P, nullptr, fixed, fa, wsum, wf, ba, wb, T);
+    else
+        fused22<false, false>(n, P, nullptr, fixed, fa, wsum, wf, ba, wb, T);
 }
 
 // One position's totals for n equivalence classes at once (bind time, see DenseBatch::bind_eager): the
@@ -595,7 +656,7 @@ public:
     DenseBatch(const BatchInput& in, int32_t reason_base, BatchOutput& out)
         : in_(in), reason_base_(reason_base), out_(out) {}
 
-    bool eligible() const;
+    bool eligible();
     void run();
 
 private:
@@ -603,6 +664,7 @@ private:
     int32_t reason_base_;
     BatchOutput& out_;
     int32_t M_ = 0, N_ = 0, R_ = 0, K_ = 0;
+    std::vector<uint8_t> requested_any_;  // per resource row: some pod of the batch requests it (eligible)
     std::vector<int32_t> slot_of_row_;
     std::vector<std::vector<int64_t>> free_;  // per filter slot, per position: allocatable - requested
     std::vector<int32_t> slot_row_;
@@ -722,7 +784,7 @@ private:
                          int32_t& host_pos, SplitMix64& rng);
 };
 
-bool DenseBatch::eligible() const {
+bool DenseBatch::eligible() {
     const BatchInput& in = in_;
     if (in.fit.strategy != FitStrategy::LeastAllocated && in.fit.strategy != FitStrategy::MostAllocated) return false;
     const int32_t N = in.nodes.n, R = in.nodes.num_resources;
@@ -733,22 +795,23 @@ bool DenseBatch::eligible() const {
     // so they vectorise; the checks follow).
     std::vector<double> grow(static_cast<size_t>(R) + 2, 0.0), top(static_cast<size_t>(R) + 2, 0.0);
     std::vector<int64_t> low(static_cast<size_t>(R) + 2, 0), high(static_cast<size_t>(R) + 2, 0);
-    auto scan = [&](const int64_t* v, int64_t stride, int32_t c) {
-        int64_t lo = 0, hi = 0;
-        double sum = 0;
-        for (int32_t p = 0; p < in.num_pods; ++p) {
-            const int64_t x = v[p * stride];
-            lo = std::min(lo, x);
-            hi = std::max(hi, x);
-            sum += static_cast<double>(x);
+    requested_any_.assign(static_cast<size_t>(R), 0);
+    auto scan = [&](const Matrix<const int64_t>& m, int32_t width, int32_t c0) {
+        const size_t w8 = static_cast<size_t>(width) * 8;
+        std::vector<int64_t> lo(w8, 0), hi(w8, 0), any(w8, 0);
+        std::vector<double> sum(w8, 0.0);
+        column_stats(m.data, in.num_pods, width, m.stride, lo.data(), hi.data(), any.data(), sum.data());
+        for (size_t t = 0; t < w8; ++t) {
+            const int32_t c = c0 + static_cast<int32_t>(t % static_cast<size_t>(width));
+            low[c] = std::min(low[c], lo[t]);
+            high[c] = std::max(high[c], hi[t]);
+            grow[c] += sum[t];
+            if (c < R) requested_any_[c] |= any[t] != 0;
         }
-        low[c] = lo;
-        high[c] = hi;
-        grow[c] = sum;
-        top[c] = static_cast<double>(hi);
+        for (int32_t c = c0; c < c0 + width; ++c) top[c] = static_cast<double>(high[c]);
     };
-    for (int32_t r = 0; r < R; ++r) scan(in.pod_requests.data + r, in.pod_requests.stride, r);
-    for (int32_t r = 0; r < 2; ++r) scan(in.pod_nonzero.data + r, in.pod_nonzero.stride, R + r);
+    scan(in.pod_requests, R, 0);
+    scan(in.pod_nonzero, 2, R);
     for (int32_t c = 0; c < R + 2; ++c)
         if (low[c] < 0 || static_cast<double>(high[c]) >= kLimit) return false;
     auto growth = [&](int32_t r, int32_t i) {
@@ -803,10 +866,7 @@ void DenseBatch::setup() {
     // Filter slots: the rows some pod of the batch requests (the Fit filter skips zero requests).
     slot_of_row_.assign(R_, -1);
     for (int32_t r = 0; r < R_; ++r) {
-        const int64_t* col = in.pod_requests.data + r;
-        int64_t any = 0;
-        for (int32_t p = 0; p < in.num_pods; ++p) any |= col[p * in.pod_requests.stride];
-        if (r != RES_PODS && any != 0) {
+        if (r != RES_PODS && requested_any_[r]) {
             slot_of_row_[r] = static_cast<int32_t>(slot_row_.size());
             slot_row_.push_back(r);
         }
@@ -1004,8 +1064,11 @@ void DenseBatch::prepare_pod(int32_t p) {
 void DenseBatch::totals_at(int32_t n, const int32_t* P, const ClassData& cd, double* T) {
     const BatchInput& in = in_;
     if (contiguous_shape() && !any_irregular_) {
-        (in.fit.strategy == FitStrategy::MostAllocated ? fused22_most : fused22_least)(
-            n, P, cd.fixed.data(), fact_.data(), wsum_, wf_, bact_.data(), wb_, T);
+        const bool most = in.fit.strategy == FitStrategy::MostAllocated;
+        if (n <= kFew)
+            fused22_few(most, n, P, cd.fixed.data(), fact_.data(), wsum_, wf_, bact_.data(), wb_, T);
+        else
+            (most ? fused22_most : fused22_least)(n, P, cd.fixed.data(), fact_.data(), wsum_, wf_, bact_.data(), wb_, T);
         return;
     }
     gather(n, P, cd.fixed.data(), T);
@@ -1188,6 +1251,16 @@ void DenseBatch::add_normalized_at(int32_t n, const int32_t* P, const ClassData&
     if (mx == 0) return;
     const StaticScoreMeta& meta = in_.static_scores_meta[cd.norm[q]];
     const int32_t* raw = cd.norm_raw[q].data();
+    if (n <= kFew) {
+        // normalized_add's operations, in place (a bind's own rescoring: one or a few positions).
+        const double m = static_cast<double>(mx), inv = 1.0 / m, w = static_cast<double>(meta.weight);
+        const bool reverse = meta.normalize == Normalize::Reverse;
+        for (int32_t t = 0; t < n; ++t) {
+            const double v = floor_div(100.0 * static_cast<double>(raw[P[t]]), m, inv);
+            T[t] += w * (reverse ? 100.0 - v : v);
+        }
+        return;
+    }
     for (int32_t t = 0; t < n; ++t) nraw_[t] = raw[P[t]];
     normalized_add(n, nraw_.data(), static_cast<double>(mx), meta.normalize == Normalize::Reverse,
                    static_cast<double>(meta.weight), T);

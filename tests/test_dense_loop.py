@@ -6,6 +6,7 @@ extended resources, three-resource balance, nodes with zero allocatable, percent
 with and without the equivalence cache. Also: batches it must not take fall back to the generic loop."""
 import hypothesis.strategies as st
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import kschedule as ks
@@ -181,6 +182,36 @@ def test_a_large_request_alone_falls_back_to_the_generic_loop():
     assert [n is None for n, _ in d[0]] == [False, True, False]
     within = run(nodes, [], pending[:1] + pending[2:], Profile.default(), 3, None, True, False)
     assert within[3]
+
+
+@pytest.mark.parametrize("at", [0, 4, 7, 12, 15, 16, 18])
+def test_per_column_checks_see_every_pod_of_a_long_batch(at):
+    # 19 pods: the column checks read 8 pods at a time plus a tail, so the one large request and the
+    # one ephemeral-storage request (the only pod asking for it: the Fit filter must check that row)
+    # sit in every lane and in the tail across the cases.
+    nodes = [{"kind": "Node", "metadata": {"name": f"n{i}"},
+              "status": {"allocatable": {"cpu": "8", "memory": f"{2 ** 45 + i}", "ephemeral-storage": f"{i}Gi",
+                                         "pods": "20"}}} for i in range(4)]
+
+    def pods(memory, storage):
+        out = []
+        for j in range(19):
+            req = {"cpu": "100m", "memory": str(memory if j == at else 2 ** 20)}
+            if j == (at + 3) % 19:
+                req["ephemeral-storage"] = storage
+            out.append({"kind": "Pod", "metadata": {"name": f"p{j}"},
+                        "spec": {"containers": [{"name": "c", "resources": {"requests": req}}]}})
+        return out
+
+    large = pods(2 ** 46, "1Gi")
+    d = run(nodes, [], large, Profile.default(), 5, None, True, False)
+    g = run(nodes, [], large, Profile.default(), 5, None, False, False)
+    assert not d[3] and d[0] == g[0]
+    small = pods(2 ** 21, "3Gi")  # fits only n3: the Fit filter checks ephemeral-storage for that pod
+    d = run(nodes, [], small, Profile.default(), 5, None, True, False)
+    g = run(nodes, [], small, Profile.default(), 5, None, False, False)
+    assert d[3] and d[0] == g[0] and d[2] == g[2]
+    assert d[0][(at + 3) % 19][0] == "n3"
 
 
 def test_requested_to_capacity_ratio_takes_the_generic_loop():
