@@ -641,8 +641,9 @@ struct Window {
     }
 };
 
-// A part of an equivalence-class window: positions [a, b) of one block; whole: the entire block. Once
-// read: its largest total m, the positions that have it (tie, bits of the block) and their count.
+// A part of an equivalence-class window: positions [a, b) of one block, or (whole) a run of entire
+// blocks. Once read: its largest total m, the number of positions that have it, and for a part of one
+// block those positions (tie, bits of the block).
 struct Piece {
     int32_t a, b;
     bool whole;
@@ -1574,36 +1575,40 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     const int32_t whole_end = M_ / kSum * kSum;  // blocks below it are full
     while (processed < M_ && found < to_find) {
         if ((pos & (kSum - 1)) == 0 && pos < whole_end && M_ - processed >= kSum) {
-            // A whole block (the common case after the window's first piece).
-            const int32_t b = block_of(pos);
-            refresh_block(ed, cd, b);
-            const int32_t cnt = ed.bfeas[b];
-            if (found + cnt < to_find) {
-                Piece& pc = pieces[np++];
-                pc.a = pos;
-                pc.b = pos + kSum;
-                pc.whole = true;
+            // A run of whole blocks (the common case after the window's first piece), taken while the
+            // window goes on past them: one piece, whose summaries are merged below.
+            const int32_t b0 = block_of(pos);
+            const int32_t bend = static_cast<int32_t>(
+                std::min<int64_t>(whole_end / kSum, b0 + (M_ - processed) / kSum));
+            int32_t b = b0;
+            for (; b < bend; ++b) {
+                refresh_block(ed, cd, b);
+                const int32_t cnt = ed.bfeas[b];
+                if (found + cnt >= to_find) break;
                 found += cnt;
-                processed += kSum;
-                pos = pos + kSum == M_ ? 0 : pos + kSum;
+            }
+            if (b > b0) {
+                pieces[np++] = {b0 * kSum, b * kSum, true, 0.0, 0, 0};
+                processed += static_cast<int64_t>(b - b0) * kSum;
+                pos = b * kSum == M_ ? 0 : b * kSum;
                 continue;
             }
+            // Block b0 holds the window's end: cut below.
         }
         const int32_t b = block_of(pos), base = b * kSum, be = std::min(base + kSum, M_);
         const int32_t end = static_cast<int32_t>(std::min<int64_t>(be, pos + (M_ - processed)));
         refresh_block(ed, cd, b);
         const int32_t len = end - pos;
-        const bool whole = pos == base && end == be;
         const uint64_t okb = ed.okm[b] & range_mask(pos - base, end - base);
-        const int32_t cnt = whole ? ed.bfeas[b] : popcount64(okb);
+        const int32_t cnt = popcount64(okb);
         if (found + cnt >= to_find) {
             const int32_t cut = base + select_bit(okb, static_cast<int32_t>(to_find - found - 1)) + 1 - pos;
-            pieces[np++] = {pos, pos + cut, whole && cut == len, 0.0, 0, 0};
+            pieces[np++] = {pos, pos + cut, false, 0.0, 0, 0};
             found = to_find;
             processed += cut;
             break;
         }
-        pieces[np++] = {pos, end, whole, 0.0, 0, 0};
+        pieces[np++] = {pos, end, false, 0.0, 0, 0};
         found += cnt;
         processed += len;
         pos = end == M_ ? 0 : end;
@@ -1613,14 +1618,15 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     if (found == 0) return 0;
     if (found == 1) {
         // "When only one node after predicate, just use it."
-        for (const Piece* pc = pieces; pc < pieces + np; ++pc) {
-            const int32_t base = block_of(pc->a) * kSum;
-            const uint64_t okb = ed.okm[block_of(pc->a)] & range_mask(pc->a - base, pc->b - base);
-            if (okb) {
-                host_pos = base + __builtin_ctzll(okb);
-                return 1;
+        for (const Piece* pc = pieces; pc < pieces + np; ++pc)
+            for (int32_t b = block_of(pc->a); b * kSum < pc->b; ++b) {
+                const int32_t base = b * kSum;
+                const uint64_t okb = ed.okm[b] & range_mask(std::max(pc->a, base) - base, std::min(pc->b - base, kSum));
+                if (okb) {
+                    host_pos = base + __builtin_ctzll(okb);
+                    return 1;
+                }
             }
-        }
     }
     const double ninf = -std::numeric_limits<double>::infinity();
     // Normalized plugins whose windows need the check below (see EquivData::norm_check).
@@ -1631,15 +1637,28 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
     // (top) / a raw score other than 0 (nonzero).
     uint64_t top[kMaxNorm] = {}, nonzero[kMaxNorm] = {};
     for (Piece* pc = pieces; pc < pieces + np; ++pc) {
-        const int32_t b = block_of(pc->a), base = b * kSum;
-        uint64_t okb = ed.okm[b];
         if (pc->whole) {
-            pc->m = ed.bmax[b];
-            pc->cnt = ed.bcnt[b];
-            pc->tie = ed.bmaxm[b];
+            // A run of whole blocks: the largest of their best totals and its tie count. Branch-free:
+            // which block holds the best total is unpredictable. A block without a feasible position
+            // has -inf and no ties.
+            double m = ninf;
+            int32_t c = 0;
+            for (int32_t b = block_of(pc->a), bend = block_of(pc->b); b < bend; ++b) {
+                const double x = ed.bmax[b];
+                const bool gt = x > m, eq = x == m;
+                c = gt ? ed.bcnt[b] : eq ? c + ed.bcnt[b] : c;
+                m = gt ? x : m;
+                for (size_t q = 0; q < Q; ++q) {
+                    top[q] |= ed.okm[b] & ed.normm[(b * Q + q) * 2];
+                    nonzero[q] |= ed.okm[b] & ed.normm[(b * Q + q) * 2 + 1];
+                }
+            }
+            pc->m = m;
+            pc->cnt = c;
         } else {
+            const int32_t b = block_of(pc->a), base = b * kSum;
             const uint64_t range = range_mask(pc->a - base, pc->b - base);
-            okb &= range;
+            const uint64_t okb = ed.okm[b] & range;
             const uint64_t tie = ed.bmaxm[b] & range;
             if (tie) {
                 pc->m = ed.bmax[b];
@@ -1654,27 +1673,36 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
                 pc->tie = 0;
             }
             pc->cnt = popcount64(pc->tie);
+            for (size_t q = 0; q < Q; ++q) {
+                top[q] |= okb & ed.normm[(b * Q + q) * 2];
+                nonzero[q] |= okb & ed.normm[(b * Q + q) * 2 + 1];
+            }
         }
-        // Branch-free: which piece holds the best total is unpredictable. A piece without a feasible
-        // position has m = -inf and cnt 0, so it adds nothing to -inf ties either.
         const bool gt = pc->m > best, eq = pc->m == best;
         ties = gt ? pc->cnt : eq ? ties + pc->cnt : ties;
         best = gt ? pc->m : best;
-        for (size_t q = 0; q < Q; ++q) {
-            top[q] |= okb & ed.normm[(b * Q + q) * 2];
-            nonzero[q] |= okb & ed.normm[(b * Q + q) * 2 + 1];
-        }
     }
     for (size_t q = 0; q < Q; ++q)
         if (nonzero[q] && !top[q]) return -1;
     int64_t r = ties > 1 ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
     for (const Piece* pc = pieces; pc < pieces + np; ++pc) {
         const int64_t c = pc->m == best ? pc->cnt : 0;
-        if (r < c) {
+        if (r >= c) {
+            r -= c;
+            continue;
+        }
+        if (!pc->whole) {
             host_pos = block_of(pc->a) * kSum + select_bit(pc->tie, static_cast<int32_t>(r));
             return found;
         }
-        r -= c;
+        for (int32_t b = block_of(pc->a);; ++b) {
+            const int64_t cb = ed.bmax[b] == best ? ed.bcnt[b] : 0;
+            if (r < cb) {
+                host_pos = b * kSum + select_bit(ed.bmaxm[b], static_cast<int32_t>(r));
+                return found;
+            }
+            r -= cb;
+        }
     }
     host_pos = pieces[0].a;  // unreachable: the draw is below the number of tied maxima
     return found;

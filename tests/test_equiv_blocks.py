@@ -10,6 +10,7 @@ more than eight groups sends a class back to the scan. Clusters here have 65-700
 seed so hypothesis can afford them."""
 import hypothesis.strategies as st
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import kschedule as ks
@@ -106,6 +107,21 @@ def test_block_summaries_equal_the_scan_and_the_generic_loop(wseed, n_nodes, n_t
     assert blocks[4] and scan[4] and not generic[4]
     assert_same(blocks, scan)
     assert_same(blocks, generic)
+
+
+@pytest.mark.parametrize("n_nodes", [128, 256, 640])
+@pytest.mark.parametrize("interleave", [False, True])
+def test_runs_of_whole_blocks_that_wrap_around_the_node_order(n_nodes, interleave):
+    # Node counts that are multiples of 64: every block is whole, so a run of whole blocks reaches the
+    # end of the node order and the window goes on from block 0 (and the draw may fall in either run).
+    nodes, pending = workload(11, n_nodes, 6, 900, interleave)
+    for percentage, strategy in ((None, "LeastAllocated"), (30, "MostAllocated"), (70, "LeastAllocated")):
+        profile = profile_for(strategy, 2, 3)
+        blocks = run(nodes, pending, profile, 23, percentage, True, True)
+        generic = run(nodes, pending, profile, 23, percentage, False, False)
+        assert blocks[4] and not generic[4]
+        assert sum(node is not None for node, _ in blocks[0]) > 300
+        assert_same(blocks, generic)
 
 
 def test_block_summaries_on_a_filling_cluster_with_many_groups():
