@@ -673,6 +673,10 @@ private:
     std::vector<Column> fit_cols_, bal_cols_;
     std::vector<uint8_t> irregular_;         // a scoring resource has zero allocatable: scalar kernels
     bool any_irregular_ = false;
+    // The node columns (in_.nodes) take the batch's binds at its end: nothing reads them during the
+    // batch but the scalar kernels of irregular positions, and the sums are the same in any order.
+    // Binding in the loop waited on the chosen node's columns, out of cache, for every pod.
+    bool defer_nodes_ = false;
     std::vector<int32_t> pos_of_;
     std::vector<ClassData> classes_;
     std::vector<EquivData> equiv_;
@@ -753,7 +757,7 @@ private:
     void retire(EquivData& ed);
     bool make_eager(EquivData& ed, const ClassData& cd);
     void bind_eager(int32_t j);
-    void bind(int32_t p, int32_t node);
+    void bind(int32_t p, int32_t node, int32_t pos);
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
     bool norm_term(const ClassData& cd, size_t q, int32_t mx, NormTerm& nt) const;
@@ -1012,11 +1016,10 @@ ClassData& DenseBatch::class_data(int32_t s) {
     return cd;
 }
 
-void DenseBatch::bind(int32_t p, int32_t host) {
+void DenseBatch::bind(int32_t p, int32_t host, int32_t j) {
     const BatchInput& in = in_;
-    add_pod_to_node(in, p, host);
+    if (!defer_nodes_) add_pod_to_node(in, p, host);
     const int64_t* req = in.pod_requests.row(p);
-    const int32_t j = pos_of_[host];
     ++binds_;
     for (size_t f = 0; f < slot_row_.size(); ++f) free_[f][j] -= req[slot_row_[f]];
     free_pods_[j] -= 1;
@@ -1772,6 +1775,7 @@ void DenseBatch::run() {
     pend_.assign(M_, 0);
     any_irregular_ = false;
     for (uint8_t v : irregular_) any_irregular_ |= v != 0;
+    defer_nodes_ = !any_irregular_;
     int32_t prepared = -1;  // the equivalence class prepare_pod last ran for (replicas share it)
     for (int32_t p = 0; p < in.num_pods; ++p) {
         ClassData& cd = class_data(in.pod_class[p]);
@@ -1819,8 +1823,11 @@ void DenseBatch::run() {
         }
         const int32_t host = in.order[host_pos];
         out_.chosen[p] = host;
-        if (!in.dry_run) bind(p, host);
+        if (!in.dry_run) bind(p, host, host_pos);
     }
+    if (defer_nodes_ && !in.dry_run)
+        for (int32_t p = 0; p < in.num_pods; ++p)
+            if (out_.chosen[p] >= 0) add_pod_to_node(in, p, out_.chosen[p]);
     out_.start_index = start;
     out_.rng_state = rng.state;
 }
