@@ -755,6 +755,7 @@ private:
     void add_normalized_at(int32_t n, const int32_t* P, const ClassData& cd, size_t q, int32_t mx, double* T);
     void summarize(EquivData& ed, int32_t b);
     void retire(EquivData& ed);
+    void rescore_own(EquivData& ed, const ClassData& cd, int32_t j);
     bool make_eager(EquivData& ed, const ClassData& cd);
     void bind_eager(int32_t j);
     void bind(int32_t p, int32_t node, int32_t pos);
@@ -1463,6 +1464,48 @@ void DenseBatch::retire(EquivData& ed) {
     live_slot_at_[ed.slot] = -1;
 }
 
+// A lazy class's own bind at position j, taken into its cache now rather than when its walk next reads
+// the block (a replica that follows reads it within a few windows): the result does not wait on the
+// walk, and the node's columns are in cache. Only when j is the block's one pending position, which is
+// what refilter_block and score_pending would then do for it; otherwise the block stays for them.
+void DenseBatch::rescore_own(EquivData& ed, const ClassData& cd, int32_t j) {
+    const int32_t b = block_of(j);
+    const uint64_t bit = uint64_t{1} << (j % kSum);
+    uint64_t& mask = dirty_[static_cast<size_t>(b) * slots_ + ed.slot];
+    if (mask != bit) return;
+    mask = 0;
+    ed.seen[b] = block_binds_[b];
+    const double ninf = -std::numeric_limits<double>::infinity();
+    double x = ninf;
+    if (fits(j)) {  // j passes the class's static filters: its pod was just placed there
+        ed.okm[b] |= bit;
+        totals_at(1, &j, cd, &x);
+        for (size_t q = 0; q < cd.norm.size(); ++q) add_normalized_at(1, &j, cd, q, cd.norm_top[q], &x);
+    } else {
+        ed.okm[b] &= ~bit;
+    }
+    ed.bfeas[b] = popcount64(ed.okm[b]);
+    ed.val[j] = x;
+    // The summary as score_pending updates it for a few changes.
+    double top = ed.bmax[b];
+    uint64_t tie = ed.bmaxm[b] & ~bit;
+    if (x != ninf) {
+        if (x > top) {
+            top = x;
+            tie = bit;
+        } else if (x == top) {
+            tie |= bit;
+        }
+    }
+    if (tie == 0) {
+        summarize(ed, b);
+        return;
+    }
+    ed.bmax[b] = top;
+    ed.bmaxm[b] = tie;
+    ed.bcnt[b] = popcount64(tie);
+}
+
 // Brings block b of an equivalence class up to date, in two steps: here the positions a bind changed
 // since the class last read them are filtered again (the walk needs the block's feasible count now),
 // and their totals and the block's summary wait for score_pending, which scores every such position
@@ -1823,7 +1866,9 @@ void DenseBatch::run() {
         }
         const int32_t host = in.order[host_pos];
         out_.chosen[p] = host;
-        if (!in.dry_run) bind(p, host, host_pos);
+        if (in.dry_run) continue;
+        bind(p, host, host_pos);
+        if (eqd && eqd->slot >= 0 && !eqd->eager && eqd->left > 0) rescore_own(*eqd, cd, host_pos);
     }
     if (defer_nodes_ && !in.dry_run)
         for (int32_t p = 0; p < in.num_pods; ++p)
