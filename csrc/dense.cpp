@@ -374,6 +374,34 @@ KS_VECTOR double top_of(int32_t n, const double* __restrict v, uint64_t* __restr
     return m;
 }
 
+// top_of, and the positions whose total is above -inf (ok, bits).
+KS_VECTOR double top_ok_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie, uint64_t* __restrict ok) {
+    const double m = max_impl(n, v);
+    const double ninf = -std::numeric_limits<double>::infinity();
+    const v8d mv = {m, m, m, m, m, m, m, m};
+    const v8d iv = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
+    v8l acc = {0, 0, 0, 0, 0, 0, 0, 0}, feas = acc;
+    v8l w = {1, 2, 4, 8, 16, 32, 64, 128};
+    int32_t t = 0;
+    for (; t + 8 <= n; t += 8, w <<= 8) {
+        const v8d x = load8(v + t);
+        acc |= (x == mv) & w;
+        feas |= (x != iv) & w;
+    }
+    uint64_t bits = 0, fb = 0;
+    for (int k = 0; k < 8; ++k) {
+        bits |= static_cast<uint64_t>(acc[k]);
+        fb |= static_cast<uint64_t>(feas[k]);
+    }
+    for (; t < n; ++t) {
+        bits |= static_cast<uint64_t>(v[t] == m) << t;
+        fb |= static_cast<uint64_t>(v[t] != ninf) << t;
+    }
+    *tie = m == ninf ? 0 : bits;
+    *ok = fb;
+    return m;
+}
+
 // Integer copies of the raw scores, so the maximum is a vectorised integer reduction.
 KS_VECTOR int32_t masked_max(int32_t n, const uint8_t* __restrict ok, const int32_t* __restrict v, int32_t m) {
     for (int32_t j = 0; j < n; ++j) m = std::max(m, ok[j] ? v[j] : 0);
@@ -698,8 +726,7 @@ private:
     bool eager_ok_ = false;  // the batch's shape allows eager classes (see setup)
     std::vector<int32_t> le_at_;  // per slot: live index, -1
     std::vector<int32_t> le_slot_;
-    std::vector<double*> le_val_;     // the class's val.data() and okm.data(), in flat lists for
-    std::vector<uint64_t*> le_okm_;   // bind_eager's loop
+    std::vector<double*> le_val_;  // the class's val.data(), in a flat list for bind_eager's loop
     std::vector<double> le_q0_, le_q1_, le_bq0_, le_bq1_, le_cf_, le_out_;
     std::vector<int64_t> le_fq_, le_fv_;
     int64_t binds_ = 0;
@@ -754,6 +781,7 @@ private:
     }
     void add_normalized_at(int32_t n, const int32_t* P, const ClassData& cd, size_t q, int32_t mx, double* T);
     void summarize(EquivData& ed, int32_t b);
+    void summarize_eager(EquivData& ed, int32_t b);
     void retire(EquivData& ed);
     void rescore_own(EquivData& ed, const ClassData& cd, int32_t j);
     bool make_eager(EquivData& ed, const ClassData& cd);
@@ -779,8 +807,7 @@ private:
         if (ed.seen[b] == block_binds_[b]) return;
         ed.seen[b] = block_binds_[b];
         if (ed.eager) {
-            ed.bfeas[b] = popcount64(ed.okm[b]);
-            summarize(ed, b);
+            summarize_eager(ed, b);
         } else {
             refilter_block(ed, cd, b);
         }
@@ -1376,7 +1403,6 @@ bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
     if (le_slot_.empty()) {
         le_slot_.assign(S, -1);
         le_val_.assign(S, nullptr);
-        le_okm_.assign(S, nullptr);
         for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_, &le_out_}) v->assign(S, 0.0);
         le_cf_.assign(static_cast<size_t>(M_) * S, 0.0);
         le_fq_.assign(slot_row_.size() * S, 0);
@@ -1387,7 +1413,6 @@ bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
     le_at_[ed.slot] = i;
     le_slot_[i] = ed.slot;
     le_val_[i] = ed.val.data();
-    le_okm_[i] = ed.okm.data();
     le_q0_[i] = fact_[0].q;
     le_q1_[i] = fact_[1].q;
     le_bq0_[i] = bact_[0].q;
@@ -1426,15 +1451,10 @@ void DenseBatch::bind_eager(int32_t j) {
             n, le_cf_.data() + static_cast<size_t>(j) * S, le_q0_.data(), le_q1_.data(), le_bq0_.data(),
             le_bq1_.data(), le_fq_.data(), S, nf, le_fv_.data(), x, w0, w1, w0 + w1, wf_, wb_, out);
     }
-    const int32_t b = j / kSum;
-    const uint64_t bit = uint64_t{1} << (j % kSum);
-    const double ninf = -std::numeric_limits<double>::infinity();
+    // Only the totals (-inf: infeasible): a class's verdict bits and summary of the block are derived
+    // from them when it next reads the block (summarize_eager). A store per class, no load.
     double* const* val = le_val_.data();
-    uint64_t* const* okm = le_okm_.data();
-    for (int32_t i = 0; i < n; ++i) {
-        val[i][j] = out[i];
-        okm[i][b] = out[i] != ninf ? okm[i][b] | bit : okm[i][b] & ~bit;
-    }
+    for (int32_t i = 0; i < n; ++i) val[i][j] = out[i];
 }
 
 // A class's last pod is being scheduled: binds stop marking its caches.
@@ -1448,7 +1468,6 @@ void DenseBatch::retire(EquivData& ed) {
         if (i == last) return;
         le_slot_[i] = le_slot_[last];
         le_val_[i] = le_val_[last];
-        le_okm_[i] = le_okm_[last];
         le_at_[le_slot_[i]] = i;
         for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_}) (*v)[i] = (*v)[last];
         for (size_t f = 0; f < slot_row_.size(); ++f) le_fq_[f * S + i] = le_fq_[f * S + last];
@@ -1592,6 +1611,19 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
 }
 
 // Block b's best total and the positions that have it, computed again over its positions.
+// An eager class's block b from its totals: the verdicts (a total above -inf), the feasible count and
+// the summary.
+void DenseBatch::summarize_eager(EquivData& ed, int32_t b) {
+    const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
+    uint64_t tie, ok;
+    const double top = top_ok_of(len, ed.val.data() + a, &tie, &ok);
+    ed.okm[b] = ok;
+    ed.bfeas[b] = popcount64(ok);
+    ed.bmax[b] = top;
+    ed.bmaxm[b] = tie;
+    ed.bcnt[b] = popcount64(tie);
+}
+
 void DenseBatch::summarize(EquivData& ed, int32_t b) {
     const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
     const double* v = ed.val.data() + a;
