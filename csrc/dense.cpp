@@ -307,6 +307,17 @@ KS_VECTOR void column_stats(const int64_t* __restrict v, int32_t rows, int32_t w
         }
 }
 
+// The smallest and largest of v[0..n) and of lo, hi.
+KS_VECTOR void min_max(int32_t n, const int64_t* __restrict v, int64_t& lo, int64_t& hi) {
+    int64_t a = lo, b = hi;
+    for (int32_t i = 0; i < n; ++i) {
+        a = std::min(a, v[i]);
+        b = std::max(b, v[i]);
+    }
+    lo = a;
+    hi = b;
+}
+
 // Bit helpers over a block's 64 positions (bit k: position block * kSum + k). Written out because
 // the default build targets baseline x86-64, where __builtin_popcountll is a library call.
 inline int32_t popcount64(uint64_t m) {
@@ -877,10 +888,7 @@ bool DenseBatch::eligible() {
             const int64_t* sc = in.static_scores + (static_cast<size_t>(c) * K + k) * N;
             const bool normalized = in.static_scores_meta[k].normalize != Normalize::None;
             int64_t lo = 0, hi = 0;
-            for (int32_t i = 0; i < N; ++i) {
-                lo = std::min(lo, sc[i]);
-                hi = std::max(hi, sc[i]);
-            }
+            min_max(N, sc, lo, hi);
             if (hi > INT32_MAX || lo < -INT32_MAX) return false;  // int32 copies (masked_max)
             if (normalized && lo < 0) return false;               // floor_div's domain
         }
