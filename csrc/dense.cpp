@@ -997,23 +997,31 @@ ClassData& DenseBatch::class_data(int32_t s) {
     const int32_t* post = in.post_reason.row(s);
     cd.ok.resize(M_);
     cd.fixed.assign(M_, 0.0);
-    for (int32_t j = 0; j < M_; ++j) {
-        const int32_t i = in.order[j];
-        cd.ok[j] = pre[i] < 0 && post[i] < 0;
-    }
-    for (int32_t j = 0; j < M_; ++j)
-        if (cd.ok[j]) cd.static_pos.push_back(j);
-    cd.sparse = static_cast<int64_t>(cd.static_pos.size()) * 4 < M_;
     cd.pre_ok.resize(M_);
     cd.post_id.resize(M_);
-    std::vector<int32_t> pre_ids;
+    // The position lists written without branches (which positions pass is data), then trimmed.
+    cd.static_pos.resize(M_);
+    cd.post_pos.resize(M_);
+    std::vector<int32_t> pre_ids(M_);
+    int32_t nstatic = 0, npost = 0, npre = 0;
     for (int32_t j = 0; j < M_; ++j) {
         const int32_t i = in.order[j];
-        cd.pre_ok[j] = pre[i] < 0;
-        cd.post_id[j] = pre[i] < 0 ? post[i] : -1;
-        if (cd.post_id[j] >= 0) cd.post_pos.push_back(j);
-        if (pre[i] >= 0) pre_ids.push_back(pre[i]);
+        const int32_t r0 = pre[i], r1 = post[i];
+        const bool pass_pre = r0 < 0, ok = pass_pre && r1 < 0;
+        cd.ok[j] = ok;
+        cd.pre_ok[j] = pass_pre;
+        cd.post_id[j] = pass_pre ? r1 : -1;
+        cd.static_pos[nstatic] = j;
+        nstatic += ok;
+        cd.post_pos[npost] = j;
+        npost += pass_pre && r1 >= 0;
+        pre_ids[npre] = r0;
+        npre += !pass_pre;
     }
+    cd.static_pos.resize(nstatic);
+    cd.post_pos.resize(npost);
+    pre_ids.resize(npre);
+    cd.sparse = static_cast<int64_t>(cd.static_pos.size()) * 4 < M_;
     std::sort(pre_ids.begin(), pre_ids.end());
     for (size_t a = 0; a < pre_ids.size();) {
         size_t b = a;
