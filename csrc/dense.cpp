@@ -277,34 +277,25 @@ KS_VECTOR int32_t count_ok(int32_t n, const uint8_t* __restrict ok) {
     return c;
 }
 
-// Per column c < width of a (rows x width, row stride `stride`) int64 matrix: the smallest and largest
-// value (0 included), the or of the values (0: none requested) and the sum, into 8 * width accumulators
-// each (index c, c + width, ...: folded by the caller), which the caller starts at 0. A contiguous
-// matrix is read 8 rows at a time as one run of 8 * width values, which vectorises.
-KS_VECTOR void column_stats(const int64_t* __restrict v, int32_t rows, int32_t width, int64_t stride,
-                            int64_t* __restrict lo, int64_t* __restrict hi, int64_t* __restrict any,
-                            double* __restrict sum) {
-    const int32_t w8 = 8 * width;
+// The smallest and largest of v[0..n) (0 included), the or of the values (0: none requested) and the
+// sum, into 8 accumulators each (lane k: values k, k + 8, ...; folded by the caller), which the caller
+// starts at 0. Eight independent lanes vectorise; one running sum would not (a double sum's order).
+KS_VECTOR void row_stats(int32_t n, const int64_t* __restrict v, int64_t* __restrict lo, int64_t* __restrict hi,
+                         int64_t* __restrict any, double* __restrict sum) {
     int32_t p = 0;
-    if (stride == width) {
-        for (; p + 8 <= rows; p += 8) {
-            const int64_t* __restrict x = v + static_cast<int64_t>(p) * width;
-            for (int32_t t = 0; t < w8; ++t) {
-                lo[t] = std::min(lo[t], x[t]);
-                hi[t] = std::max(hi[t], x[t]);
-                any[t] |= x[t];
-                sum[t] += static_cast<double>(x[t]);
-            }
+    for (; p + 8 <= n; p += 8)
+        for (int32_t k = 0; k < 8; ++k) {
+            lo[k] = std::min(lo[k], v[p + k]);
+            hi[k] = std::max(hi[k], v[p + k]);
+            any[k] |= v[p + k];
+            sum[k] += static_cast<double>(v[p + k]);
         }
+    for (int32_t k = 0; p < n; ++p, ++k) {
+        lo[k] = std::min(lo[k], v[p]);
+        hi[k] = std::max(hi[k], v[p]);
+        any[k] |= v[p];
+        sum[k] += static_cast<double>(v[p]);
     }
-    for (; p < rows; ++p)
-        for (int32_t c = 0; c < width; ++c) {
-            const int64_t x = v[static_cast<int64_t>(p) * stride + c];
-            lo[c] = std::min(lo[c], x);
-            hi[c] = std::max(hi[c], x);
-            any[c] |= x;
-            sum[c] += static_cast<double>(x);
-        }
 }
 
 // The smallest and largest of v[0..n) and of lo, hi.
@@ -840,22 +831,20 @@ bool DenseBatch::eligible() {
     std::vector<double> grow(static_cast<size_t>(R) + 2, 0.0), top(static_cast<size_t>(R) + 2, 0.0);
     std::vector<int64_t> low(static_cast<size_t>(R) + 2, 0), high(static_cast<size_t>(R) + 2, 0);
     requested_any_.assign(static_cast<size_t>(R), 0);
-    auto scan = [&](const Matrix<const int64_t>& m, int32_t width, int32_t c0) {
-        const size_t w8 = static_cast<size_t>(width) * 8;
-        std::vector<int64_t> lo(w8, 0), hi(w8, 0), any(w8, 0);
-        std::vector<double> sum(w8, 0.0);
-        column_stats(m.data, in.num_pods, width, m.stride, lo.data(), hi.data(), any.data(), sum.data());
-        for (size_t t = 0; t < w8; ++t) {
-            const int32_t c = c0 + static_cast<int32_t>(t % static_cast<size_t>(width));
-            low[c] = std::min(low[c], lo[t]);
-            high[c] = std::max(high[c], hi[t]);
-            grow[c] += sum[t];
-            if (c < R) requested_any_[c] |= any[t] != 0;
+    auto scan = [&](const int64_t* v, int32_t c) {
+        int64_t lo[8] = {}, hi[8] = {}, any[8] = {};
+        double sum[8] = {};
+        row_stats(in.num_pods, v, lo, hi, any, sum);
+        for (int k = 0; k < 8; ++k) {
+            low[c] = std::min(low[c], lo[k]);
+            high[c] = std::max(high[c], hi[k]);
+            grow[c] += sum[k];
+            if (c < R) requested_any_[c] |= any[k] != 0;
         }
-        for (int32_t c = c0; c < c0 + width; ++c) top[c] = static_cast<double>(high[c]);
+        top[c] = static_cast<double>(high[c]);
     };
-    scan(in.pod_requests, R, 0);
-    scan(in.pod_nonzero, 2, R);
+    for (int32_t r = 0; r < R; ++r) scan(in.pod_requests.row(r), r);
+    for (int32_t r = 0; r < 2; ++r) scan(in.pod_nonzero.row(r), R + r);
     for (int32_t c = 0; c < R + 2; ++c)
         if (low[c] < 0 || static_cast<double>(high[c]) >= kLimit) return false;
     auto growth = [&](int32_t r, int32_t i) {
@@ -1063,13 +1052,12 @@ ClassData& DenseBatch::class_data(int32_t s) {
 void DenseBatch::bind(int32_t p, int32_t host, int32_t j) {
     const BatchInput& in = in_;
     if (!defer_nodes_) add_pod_to_node(in, p, host);
-    const int64_t* req = in.pod_requests.row(p);
     ++binds_;
-    for (size_t f = 0; f < slot_row_.size(); ++f) free_[f][j] -= req[slot_row_[f]];
+    for (size_t f = 0; f < slot_row_.size(); ++f) free_[f][j] -= in.request(p, slot_row_[f]);
     free_pods_[j] -= 1;
     for (Column& c : fit_cols_)
-        c.used[j] += static_cast<double>(c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row]);
-    for (Column& c : bal_cols_) c.used[j] += static_cast<double>(req[c.row]);
+        c.used[j] += static_cast<double>(c.nonzero ? in.nonzero_request(p, c.row) : in.request(p, c.row));
+    for (Column& c : bal_cols_) c.used[j] += static_cast<double>(in.request(p, c.row));
     ++block_binds_[j / kSum];
     if (nle_ > 0) bind_eager(j);
     if (!live_slots_.empty()) {
@@ -1086,7 +1074,6 @@ void DenseBatch::prepare_pod(int32_t p) {
     want_bal_ = in.balanced.enabled && !plan_.balanced_skip;
     wf_ = static_cast<double>(in.fit.weight);
     wb_ = static_cast<double>(in.balanced.weight);
-    const int64_t* req = in.pod_requests.row(p);
     fr_.clear();
     fq_.clear();
     for (size_t i = 0; i < plan_.f_row.size(); ++i) {
@@ -1096,7 +1083,7 @@ void DenseBatch::prepare_pod(int32_t p) {
     fact_.clear();
     wsum_ = 0;
     for (Column& c : fit_cols_) {
-        const int64_t q = c.nonzero ? in.pod_nonzero.at(p, c.row) : req[c.row];
+        const int64_t q = c.nonzero ? in.nonzero_request(p, c.row) : in.request(p, c.row);
         if (c.row > RES_PODS && q == 0) continue;  // as PodPlan: unrequested scalar resources drop out
         fact_.push_back({c.alloc.data(), c.used.data(), c.inv.data(), static_cast<double>(q),
                          static_cast<double>(c.weight)});
@@ -1104,8 +1091,8 @@ void DenseBatch::prepare_pod(int32_t p) {
     }
     bact_.clear();
     for (Column& c : bal_cols_) {
-        if (c.row > RES_PODS && req[c.row] == 0) continue;
-        bact_.push_back({c.alloc.data(), c.used.data(), c.inv.data(), static_cast<double>(req[c.row]), 1.0});
+        if (c.row > RES_PODS && in.request(p, c.row) == 0) continue;
+        bact_.push_back({c.alloc.data(), c.used.data(), c.inv.data(), static_cast<double>(in.request(p, c.row)), 1.0});
     }
 }
 

@@ -35,27 +35,27 @@ struct PodPlan {
         f_req.clear();
         fit.clear();
         bal.clear();
-        const int64_t* req = in.pod_requests.row(pod);
+        auto req = [&](int32_t r) { return in.request(pod, r); };
         for (int32_t r = 0; r < R; ++r) {
-            if (r == RES_PODS || req[r] == 0) continue;  // zero requests never fail
+            if (r == RES_PODS || req(r) == 0) continue;  // zero requests never fail
             if (is_scalar_row(r) && in.fit.ignored.size() > static_cast<size_t>(r) && in.fit.ignored[r]) continue;
             f_row.push_back(r);
-            f_req.push_back(req[r]);
+            f_req.push_back(req(r));
         }
         for (size_t i = 0; i < in.fit.rows.size(); ++i) {
             const int32_t r = in.fit.rows[i];
             if (r < 0 || r >= R || r == RES_PODS) continue;
             const bool nz = r == RES_CPU || r == RES_MEMORY;
-            const int64_t q = nz ? in.pod_nonzero.at(pod, r) : req[r];
+            const int64_t q = nz ? in.nonzero_request(pod, r) : req(r);
             if (is_scalar_row(r) && q == 0) continue;
             fit.push_back({r, nz, q, in.fit.weights[i]});
         }
         balanced_skip = true;
         for (int32_t r : in.balanced.rows) {
             if (r < 0 || r >= R || r == RES_PODS) continue;
-            if (req[r] != 0) balanced_skip = false;
-            if (is_scalar_row(r) && req[r] == 0) continue;
-            bal.push_back({r, false, req[r], 1});
+            if (req(r) != 0) balanced_skip = false;
+            if (is_scalar_row(r) && req(r) == 0) continue;
+            bal.push_back({r, false, req(r), 1});
         }
     }
 };
@@ -169,12 +169,13 @@ inline size_t select_host(const T* totals, size_t n, SplitMix64& rng) {
 // Binds pod p to node `host` in the node columns: requested resources, pod count, non-zero requests.
 inline void add_pod_to_node(const BatchInput& in, int32_t p, int32_t host) {
     const NodeColumns& nc = in.nodes;
-    const int64_t* req = in.pod_requests.row(p);
-    for (int32_t r = 0; r < nc.num_resources; ++r)
-        if (r != RES_PODS && req[r] != 0) nc.requested.at(r, host) += req[r];  // unrequested rows untouched
+    for (int32_t r = 0; r < nc.num_resources; ++r) {
+        const int64_t q = in.request(p, r);
+        if (r != RES_PODS && q != 0) nc.requested.at(r, host) += q;  // unrequested rows untouched
+    }
     nc.requested.at(RES_PODS, host) += 1;
-    nc.nonzero.at(0, host) += in.pod_nonzero.at(p, 0);
-    nc.nonzero.at(1, host) += in.pod_nonzero.at(p, 1);
+    nc.nonzero.at(0, host) += in.nonzero_request(p, 0);
+    nc.nonzero.at(1, host) += in.nonzero_request(p, 1);
 }
 
 // Counts the reasons of every node in the order for a pod that fits nowhere (failure triples into out).

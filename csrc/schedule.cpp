@@ -344,16 +344,15 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
         out.chosen[p] = host;
         if (!in.dry_run) {
             add_pod_to_node(in, p, host);
-            const int64_t* req = in.pod_requests.row(p);
             if (gpu_on) {
-                g_cpu_free[host] -= req[RES_CPU];
+                g_cpu_free[host] -= in.request(p, RES_CPU);
                 if (gshape.num_gpu > 0) {
                     uint32_t dev = 0;
                     if (G.gpusel == gpu::Policy::FGD) {
                         // FGD picks the device its own score prefers (computed before this bind).
-                        g_cpu_free[host] += req[RES_CPU];
+                        g_cpu_free[host] += in.request(p, RES_CPU);
                         gpu::score(gpu::Policy::FGD, gn, host, gshape, G.typical, &dev);
-                        g_cpu_free[host] -= req[RES_CPU];
+                        g_cpu_free[host] -= in.request(p, RES_CPU);
                     } else if (G.gpusel == gpu::Policy::Random && gshape.gpu_milli < gpu::kMilli) {
                         const int32_t* fr = G.gpu_free + static_cast<size_t>(host) * gpu::kMaxGpus;
                         int chosen = -1;
@@ -404,8 +403,11 @@ void validate_batch(const BatchInput& in) {
     if (in.pre_reason.rows < in.num_static || in.post_reason.rows < in.num_static) fail("static classes: reason rows");
     if (in.num_static > 0 && (in.pre_reason.stride < nc.n || in.post_reason.stride < nc.n))
         fail("static classes: reason columns");
-    if (in.pod_requests.rows < in.num_pods || in.pod_requests.stride < nc.num_resources) fail("pod requests: bad shape");
-    if (in.pod_nonzero.rows < in.num_pods || in.pod_nonzero.stride < 2) fail("pod non-zero requests: bad shape");
+    if (in.pod_requests.rows < nc.num_resources || in.pod_requests.cols < in.num_pods ||
+        in.pod_requests.stride < in.pod_requests.cols)
+        fail("pod requests: bad shape");
+    if (in.pod_nonzero.rows < 2 || in.pod_nonzero.cols < in.num_pods || in.pod_nonzero.stride < in.pod_nonzero.cols)
+        fail("pod non-zero requests: bad shape");
     for (int32_t p = 0; p < in.num_pods; ++p)
         if (in.pod_class[p] < 0 || in.pod_class[p] >= in.num_static) fail("pod class out of range");
     if (in.pod_equiv)

@@ -80,8 +80,12 @@ struct BatchInput {
     // -1 (or nullptr) = evaluate without the cache.
     const int32_t* pod_equiv = nullptr;
     int32_t num_equiv = 0;
-    Matrix<const int64_t> pod_requests; // (P, >= num_resources) plain requests per resource row
-    Matrix<const int64_t> pod_nonzero;  // (P, 2)
+    // Per resource row, a column per pod (the pod table's layout: no per-batch transpose); rows may be
+    // views into wider tables (stride >= cols >= P).
+    Matrix<const int64_t> pod_requests; // (>= num_resources, P) plain requests
+    Matrix<const int64_t> pod_nonzero;  // (2, P): cpu, memory with non-zero defaults
+    int64_t request(int32_t p, int32_t r) const { return pod_requests.at(r, p); }
+    int64_t nonzero_request(int32_t p, int32_t r) const { return pod_nonzero.at(r, p); }
     bool dry_run = false;               // do not bind (explain)
     bool dense = true;                  // allow the position-ordered loop (dense.hpp) when it qualifies
 

@@ -12,12 +12,14 @@ constexpr int RES_MEMORY = 1;
 constexpr int RES_EPHEMERAL = 2;
 constexpr int RES_PODS = 3;
 
-// A (rows x stride) int64 matrix, row-major; element (r, i) at data[r * stride + i].
+// A (rows x stride) int64 matrix, row-major; element (r, i) at data[r * stride + i]. cols: the columns
+// in use when the rows are views into wider ones (stride > cols), else stride.
 template <typename T>
 struct Matrix {
     T* data = nullptr;
     int64_t rows = 0;
     int64_t stride = 0;
+    int64_t cols = 0;
     T* row(int64_t r) const { return data + r * stride; }
     T& at(int64_t r, int64_t i) const { return data[r * stride + i]; }
 };

@@ -411,12 +411,19 @@ class Scheduler:
         norm = np.array([{"TaintToleration": 2, "NodeAffinity": 1}.get(p, 0) for p, _ in ev.score_plugins], np.int32)
         wts = np.array([w for _, w in ev.score_plugins], np.int64)
         cols = _row_selector(rows)
-        req_by_resource = c.pods._requests[:R, cols]
-        nz_by_resource = c.pods._nonzero[:, cols]
-        pod_req = np.ascontiguousarray(req_by_resource.T)
-        pod_nz = np.ascontiguousarray(nz_by_resource.T)
-        equiv = equivalence_classes([pod_class, *req_by_resource, *nz_by_resource], self._replica_sets(cols)) \
-            if (self.equivalence_cache and not explain) else np.zeros(0, np.int32)
+        # The kernel reads these rows in place: row-contiguous views of the pod table for consecutive
+        # rows, else gathered copies (C order: fancy indexing may lay them out by pod).
+        req_by_resource = _rows_view(c.pods._requests[:R], cols)
+        nz_by_resource = _rows_view(c.pods._nonzero, cols)
+        equiv = np.zeros(0, np.int32)
+        if self.equivalence_cache and not explain:
+            groups = self._replica_sets(cols)
+            # When the pods' owners decide the classes: one C pass (csrc/equiv_groups.cpp); else (None)
+            # equivalence.py.
+            equiv = _core.grouped_classes(req_by_resource, nz_by_resource, pod_class, groups) \
+                if groups is not None else None
+            if equiv is None:
+                equiv = equivalence_classes([pod_class, *req_by_resource, *nz_by_resource], groups)
         if order is None:
             order = self._node_order()
         gpu = {}
@@ -428,7 +435,7 @@ class Scheduler:
             c.nodes._allocatable, c.nodes._requested, c.nodes._nonzero_requested, n, R, order,
             self._num_to_find(profile, len(order)), self.start_index, self.rng_state, np.ascontiguousarray(pre),
             np.ascontiguousarray(post), norm, wts, scores.reshape(S, K, n), np.ascontiguousarray(active),
-            pod_class, equiv, pod_req, pod_nz, dry_run, self._fit_config(profile), self._balanced_config(profile),
+            pod_class, equiv, req_by_resource, nz_by_resource, dry_run, self._fit_config(profile), self._balanced_config(profile),
             len(ev.reasons), explain, gpu, self.dense_path)
         self.last_kernel_seconds += time.perf_counter() - t0
         return res, ev
@@ -880,6 +887,14 @@ def _row_selector(rows: np.ndarray):
     if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and (np.diff(rows) == 1).all():
         return slice(int(rows[0]), int(rows[-1]) + 1)
     return rows
+
+
+def _rows_view(table: np.ndarray, cols) -> np.ndarray:
+    """The columns ``cols`` (a slice or an index array, see _row_selector) of a (rows, pods) table,
+    each row contiguous."""
+    if isinstance(cols, slice):
+        return table[:, cols]
+    return np.take(table, cols, axis=1)  # C order
 
 
 def _factorize(values: np.ndarray, bound: int) -> tuple:

@@ -12,6 +12,7 @@ void bind_schedule(py::module_& m);
 void bind_gpu(py::module_& m);
 void bind_load(py::module_& m);
 void bind_lists(py::module_& m);
+void bind_equiv_groups(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "kschedule C++ core";
@@ -21,4 +22,5 @@ PYBIND11_MODULE(_core, m) {
     bind_gpu(m);
     bind_load(m);
     bind_lists(m);
+    bind_equiv_groups(m);
 }

@@ -29,6 +29,22 @@ ks::Matrix<T> mat(arr<std::remove_const_t<T>>& a, const char* what, bool writabl
     return m;
 }
 
+// A 2-D int64 array whose rows are contiguous (any row stride, e.g. rows of a wider table), read in
+// place: the pod table's request columns, without a per-batch copy.
+ks::Matrix<const int64_t> row_views(const py::array& a, const char* what) {
+    if (!py::dtype::of<int64_t>().is(a.dtype()) || a.ndim() != 2)
+        throw std::invalid_argument(std::string(what) + ": expected a 2-D int64 array");
+    if ((a.shape(1) > 1 && a.strides(1) != 8) || a.strides(0) % 8 != 0 || a.strides(0) < 0 ||
+        (a.shape(0) > 1 && a.strides(0) / 8 < a.shape(1)))
+        throw std::invalid_argument(std::string(what) + ": rows must be contiguous and not overlap");
+    ks::Matrix<const int64_t> m;
+    m.data = static_cast<const int64_t*>(a.data());
+    m.rows = a.shape(0);
+    m.cols = a.shape(1);
+    m.stride = a.shape(0) > 1 ? a.strides(0) / 8 : a.shape(1);
+    return m;
+}
+
 template <typename T>
 std::vector<T> vec(const py::handle& h) {
     return h.cast<std::vector<T>>();
@@ -38,7 +54,7 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
              int32_t num_resources, arr<int32_t> order, int64_t num_to_find, int64_t start_index,
              uint64_t rng_state, arr<int32_t> pre_reason, arr<int32_t> post_reason, arr<int32_t> score_norm,
              arr<int64_t> score_weight, arr<int64_t> static_scores, arr<uint8_t> static_active,
-             arr<int32_t> pod_class, arr<int32_t> pod_equiv, arr<int64_t> pod_requests, arr<int64_t> pod_nonzero,
+             arr<int32_t> pod_class, arr<int32_t> pod_equiv, const py::array& pod_requests, const py::array& pod_nonzero,
              bool dry_run,
              py::dict fit, py::dict balanced, int32_t reason_base, bool explain, py::dict gpu,
              bool dense) {
@@ -86,8 +102,8 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
         in.pod_equiv = pod_equiv.data();
         in.num_equiv = mx + 1;
     }
-    in.pod_requests = mat<const int64_t>(pod_requests, "pod_requests");
-    in.pod_nonzero = mat<const int64_t>(pod_nonzero, "pod_nonzero");
+    in.pod_requests = row_views(pod_requests, "pod_requests");
+    in.pod_nonzero = row_views(pod_nonzero, "pod_nonzero");
     in.dry_run = dry_run;
     in.fit.filter_enabled = fit["filter"].cast<bool>();
     in.fit.score_enabled = fit["score"].cast<bool>();

@@ -1,0 +1,51 @@
+// Glue between numpy buffers and ks::grouped_classes: shapes, strides and dtypes checked, output allocated.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "equiv_groups.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+// A 2-D int64 array (any strides, whole elements) of n columns, as ks::PodColumns.
+ks::PodColumns columns(const py::array& a, int64_t n, const char* what) {
+    if (!py::dtype::of<int64_t>().is(a.dtype()) || a.ndim() != 2 || a.shape(1) != n)
+        throw std::invalid_argument(std::string(what) + ": expected an int64 array of shape (rows, pods)");
+    if (a.strides(0) % 8 != 0 || a.strides(1) % 8 != 0)
+        throw std::invalid_argument(std::string(what) + ": strides must be whole int64 elements");
+    ks::PodColumns c;
+    c.data = static_cast<const int64_t*>(a.data());
+    c.row_stride = a.strides(0) / 8;
+    c.pod_stride = a.strides(1) / 8;
+    c.rows = static_cast<int32_t>(a.shape(0));
+    return c;
+}
+
+py::object grouped_classes(const py::array& requests, const py::array& nonzero,
+                           const py::array_t<int32_t, py::array::c_style>& pod_class, const py::array& groups) {
+    const int64_t n = pod_class.size();
+    const ks::PodColumns req = columns(requests, n, "requests"), nz = columns(nonzero, n, "nonzero");
+    if (!py::dtype::of<int32_t>().is(groups.dtype()) || groups.ndim() != 1 || groups.shape(0) != n)
+        throw std::invalid_argument("groups: expected an int32 array of one id per pod");
+    const auto g = py::array_t<int32_t, py::array::c_style>::ensure(groups);  // a copy only if strided
+    py::array_t<int32_t> equiv(n);
+    switch (ks::grouped_classes(n, req, nz, pod_class.data(), g.data(), equiv.mutable_data())) {
+        case ks::GroupedClasses::Shared: return std::move(equiv);
+        case ks::GroupedClasses::NotShared: return py::array_t<int32_t>(0);
+        default: return py::none();
+    }
+}
+
+}  // namespace
+
+void bind_equiv_groups(py::module_& m) {
+    m.def("grouped_classes", &grouped_classes, py::arg("requests"), py::arg("nonzero"),
+          py::arg("pod_class").noconvert(), py::arg("groups"),
+          "Equivalence classes (kschedule.framework.equivalence) when the groups (int32 per pod, e.g. "
+          "owners) decide them; an empty array when no class is shared; None when the caller must find "
+          "them. requests: (resources, pods), nonzero: (2, pods) int64, any strides.");
+}
