@@ -13,7 +13,7 @@ namespace {
 
 // A 2-D int64 array (any strides, whole elements) of n columns, as ks::PodColumns.
 ks::PodColumns columns(const py::array& a, int64_t n, const char* what) {
-    if (!py::dtype::of<int64_t>().is(a.dtype()) || a.ndim() != 2 || a.shape(1) != n)
+    if (!py::isinstance<py::array_t<int64_t>>(a) || a.ndim() != 2 || a.shape(1) != n)
         throw std::invalid_argument(std::string(what) + ": expected an int64 array of shape (rows, pods)");
     if (a.strides(0) % 8 != 0 || a.strides(1) % 8 != 0)
         throw std::invalid_argument(std::string(what) + ": strides must be whole int64 elements");
@@ -29,7 +29,7 @@ py::object grouped_classes(const py::array& requests, const py::array& nonzero,
                            const py::array_t<int32_t, py::array::c_style>& pod_class, const py::array& groups) {
     const int64_t n = pod_class.size();
     const ks::PodColumns req = columns(requests, n, "requests"), nz = columns(nonzero, n, "nonzero");
-    if (!py::dtype::of<int32_t>().is(groups.dtype()) || groups.ndim() != 1 || groups.shape(0) != n)
+    if (!py::isinstance<py::array_t<int32_t>>(groups) || groups.ndim() != 1 || groups.shape(0) != n)
         throw std::invalid_argument("groups: expected an int32 array of one id per pod");
     const auto g = py::array_t<int32_t, py::array::c_style>::ensure(groups);  // a copy only if strided
     py::array_t<int32_t> equiv(n);

@@ -32,7 +32,7 @@ ks::Matrix<T> mat(arr<std::remove_const_t<T>>& a, const char* what, bool writabl
 // A 2-D int64 array whose rows are contiguous (any row stride, e.g. rows of a wider table), read in
 // place: the pod table's request columns, without a per-batch copy.
 ks::Matrix<const int64_t> row_views(const py::array& a, const char* what) {
-    if (!py::dtype::of<int64_t>().is(a.dtype()) || a.ndim() != 2)
+    if (!py::isinstance<py::array_t<int64_t>>(a) || a.ndim() != 2)
         throw std::invalid_argument(std::string(what) + ": expected a 2-D int64 array");
     if ((a.shape(1) > 1 && a.strides(1) != 8) || a.strides(0) % 8 != 0 || a.strides(0) < 0 ||
         (a.shape(0) > 1 && a.strides(0) / 8 < a.shape(1)))

@@ -104,3 +104,15 @@ def test_bad_input(bad):
             _core.grouped_classes(req, nz, cls, group.astype(np.int64))
     else:
         assert _core.grouped_classes(req, nz, cls, np.array([0, -1, 0], np.int32)) is None
+
+
+def test_arrays_with_equal_but_distinct_dtype_objects_are_accepted():
+    # Unpickled arrays carry their own dtype instances (not numpy's canonical int64 / int32 objects).
+    import pickle
+    cls = np.zeros(4, np.int32)
+    req = np.array([[1, 1, 2, 2]] * 4, np.int64)
+    nz = np.zeros((2, 4), np.int64)
+    group = np.array([0, 0, 1, 1], np.int32)
+    req2, nz2, group2 = pickle.loads(pickle.dumps((req, nz, group)))
+    out = _core.grouped_classes(req2, nz2, cls, group2)
+    assert np.array_equal(out, equivalence_classes([cls, *req, *nz], group))
