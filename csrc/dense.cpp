@@ -733,6 +733,7 @@ private:
     std::vector<int64_t> le_fq_, le_fv_;
     int64_t binds_ = 0;
     std::vector<Piece> pieces_;   // equiv_blocks' window
+    std::vector<std::vector<double>> val_pool_;  // totals arrays of classes with no pod left
     // Positions refilter_block took in the current window, and their blocks.
     struct PendBlock {
         int32_t b, begin, end;
@@ -1338,6 +1339,10 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
     ed.slot = slots_used_++;
     const int32_t nb = (M_ + kSum - 1) / kSum;
     const size_t Q = cd.norm.size();
+    if (!val_pool_.empty()) {
+        ed.val = std::move(val_pool_.back());
+        val_pool_.pop_back();
+    }
     ed.val.resize(M_);
     ed.okm.assign(nb, 0);
     ed.bfeas.assign(nb, 0);
@@ -1855,11 +1860,21 @@ void DenseBatch::run() {
     for (uint8_t v : irregular_) any_irregular_ |= v != 0;
     defer_nodes_ = !any_irregular_;
     int32_t prepared = -1;  // the equivalence class prepare_pod last ran for (replicas share it)
+    EquivData* done = nullptr;  // a class whose last pod was the previous one
     for (int32_t p = 0; p < in.num_pods; ++p) {
+        if (done) {
+            // Its totals array goes to the next class activated (replicas arriving together: one
+            // array for the whole batch, not one per Deployment).
+            val_pool_.push_back(std::move(done->val));
+            done = nullptr;
+        }
         ClassData& cd = class_data(in.pod_class[p]);
         const int32_t eq = in.pod_equiv ? in.pod_equiv[p] : -1;
         EquivData* eqd = eq >= 0 ? &equiv_[eq] : nullptr;
-        if (eqd && --eqd->left == 0) retire(*eqd);  // its own window still reads its caches below
+        if (eqd && --eqd->left == 0) {
+            retire(*eqd);  // its own window still reads its caches below
+            if (eqd->slot >= 0) done = eqd;
+        }
         if (eqd && eqd->failed_at == binds_) {
             // No bind since this class last failed: the same walk over every node, the same diagnosis.
             start = next_start(start, M_);

@@ -399,17 +399,22 @@ class Scheduler:
         else:
             pod_class, statics = ev.classes_of(infos) if infos is not None else self._classes_by_spec(ev, rows)
         S = len(statics)
-        K = len(ev.score_plugins)
         pre = np.stack([s.pre for s in statics]) if S else np.zeros((0, n), np.int32)
         post = np.stack([s.post for s in statics]) if S else np.zeros((0, n), np.int32)
-        scores = np.zeros((S, K, n), np.int64)
+        active = np.stack([s.active for s in statics]) if S else np.zeros((0, len(ev.score_plugins)), np.uint8)
+        # The static score plugins the kernel gets: all of them for explain (its per-plugin output is
+        # indexed by plugin), else those that score some pod of the batch (the others add nothing).
+        used = list(range(len(ev.score_plugins))) if explain else np.flatnonzero(active.any(axis=0)).tolist()
+        active = np.ascontiguousarray(active[:, used])
+        scores = np.zeros((S, len(used), n), np.int64)
         for i, sc in enumerate(statics):
-            for k, row in enumerate(sc.scores):
-                if row is not None:
-                    scores[i, k] = row
-        active = np.stack([s.active for s in statics]) if S else np.zeros((0, K), np.uint8)
-        norm = np.array([{"TaintToleration": 2, "NodeAffinity": 1}.get(p, 0) for p, _ in ev.score_plugins], np.int32)
-        wts = np.array([w for _, w in ev.score_plugins], np.int64)
+            for k, u in enumerate(used):
+                if sc.scores[u] is not None:
+                    scores[i, k] = sc.scores[u]
+        plugins = [ev.score_plugins[u] for u in used]
+        K = len(plugins)
+        norm = np.array([{"TaintToleration": 2, "NodeAffinity": 1}.get(p, 0) for p, _ in plugins], np.int32)
+        wts = np.array([w for _, w in plugins], np.int64)
         cols = _row_selector(rows)
         # The kernel reads these rows in place: row-contiguous views of the pod table for consecutive
         # rows, else gathered copies (C order: fancy indexing may lay them out by pod).

@@ -45,6 +45,14 @@ ks::Matrix<const int64_t> row_views(const py::array& a, const char* what) {
     return m;
 }
 
+// The vector as a numpy array that owns its buffer (no copy of the batch's per-pod outputs).
+template <typename T>
+py::array_t<T> take(std::vector<T>& v) {
+    auto* held = new std::vector<T>(std::move(v));
+    py::capsule owner(held, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+    return py::array_t<T>(static_cast<py::ssize_t>(held->size()), held->data(), owner);
+}
+
 template <typename T>
 std::vector<T> vec(const py::handle& h) {
     return h.cast<std::vector<T>>();
@@ -152,11 +160,11 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
         ks::run_batch(in, reason_base, out, explain ? &ex : nullptr);
     }
     py::dict res;
-    res["chosen"] = py::array_t<int32_t>(out.chosen.size(), out.chosen.data());
-    res["failures"] = py::array_t<int64_t>(out.failures.size(), out.failures.data());
-    res["feasible_count"] = py::array_t<int64_t>(out.feasible_count.size(), out.feasible_count.data());
+    res["chosen"] = take(out.chosen);
+    res["failures"] = take(out.failures);
+    res["feasible_count"] = take(out.feasible_count);
     res["start_index"] = out.start_index;
-    res["gpu_devices"] = py::array_t<uint32_t>(out.gpu_devices.size(), out.gpu_devices.data());
+    res["gpu_devices"] = take(out.gpu_devices);
     res["rng_state"] = out.rng_state;
     res["dense"] = out.dense;
     if (explain) {
