@@ -18,6 +18,7 @@
 #include <limits>
 #include <vector>
 
+#include "block_cache.hpp"
 #include "kernels.hpp"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(KS_NO_CLONES)
@@ -60,29 +61,29 @@ struct Column {
     int32_t row;
     bool nonzero;                 // reads the non-zero-defaulted request (cpu, memory in Fit scoring)
     int64_t weight;
-    std::vector<double> alloc;    // per position; zero allocatable stored as 1 (such nodes are irregular)
-    std::vector<double> inv;      // 1 / alloc
-    std::vector<double> used;     // per position
+    kvec<double> alloc;    // per position; zero allocatable stored as 1 (such nodes are irregular)
+    kvec<double> inv;      // 1 / alloc
+    kvec<double> used;     // per position
 };
 
 struct ClassData {
     bool built = false;
-    std::vector<uint8_t> ok;      // static filters (pre and post) pass
-    std::vector<double> fixed;    // weighted raw scores of the non-normalized static plugins
-    std::vector<int32_t> norm;    // normalized plugins with a non-zero raw score somewhere
-    std::vector<std::vector<int32_t>> norm_raw;  // their raw scores per position (int32: eligible)
+    kvec<uint8_t> ok;      // static filters (pre and post) pass
+    kvec<double> fixed;    // weighted raw scores of the non-normalized static plugins
+    kvec<int32_t> norm;    // normalized plugins with a non-zero raw score somewhere
+    kvec<kvec<int32_t>> norm_raw;  // their raw scores per position (int32: eligible)
     // For FailedScheduling diagnoses: static filters ordered before Fit pass; the first failing static
     // filter ordered after Fit (-1 none); per reason id, the nodes failing before Fit.
-    std::vector<uint8_t> pre_ok;
-    std::vector<int32_t> post_id;
-    std::vector<int32_t> post_pos;  // the positions with a post_id
-    std::vector<std::pair<int32_t, int64_t>> pre_hist;
+    kvec<uint8_t> pre_ok;
+    kvec<int32_t> post_id;
+    kvec<int32_t> post_pos;  // the positions with a post_id
+    kvec<std::pair<int32_t, int64_t>> pre_hist;
     // Per normalized plugin, its largest raw score over the positions the static filters pass: the
     // window maximum of nearly every window (equivalence-class caches normalize with it).
-    std::vector<int32_t> norm_top;
+    kvec<int32_t> norm_top;
     // The positions the static filters pass, ascending; sparse: fewer than a quarter of all, so
     // windows walk this list instead of every position (a narrow nodeSelector, say).
-    std::vector<int32_t> static_pos;
+    kvec<int32_t> static_pos;
     bool sparse = false;
 };
 
@@ -97,20 +98,20 @@ struct EquivData {
     // touched only needs its summary again; otherwise binds mark positions dirty for the walk.
     bool eager = false;
     int32_t left = 0;   // pods of the class not yet scheduled in the batch
-    std::vector<double> val;
-    std::vector<uint64_t> okm;
-    std::vector<int32_t> bfeas;
-    std::vector<double> bmax;    // -inf: no feasible position
-    std::vector<uint64_t> bmaxm;
-    std::vector<int32_t> bcnt;
-    std::vector<uint32_t> seen;  // per block, DenseBatch::block_binds_ when the class last read it
+    kvec<double> val;
+    kvec<uint64_t> okm;
+    kvec<int32_t> bfeas;
+    kvec<double> bmax;    // -inf: no feasible position
+    kvec<uint64_t> bmaxm;
+    kvec<int32_t> bcnt;
+    kvec<uint32_t> seen;  // per block, DenseBatch::block_binds_ when the class last read it
     // Some normalized plugin has a raw score strictly between 0 and its class-wide maximum at a position
     // the static filters pass; otherwise every window's maximum is 0 or that maximum, and windows need
     // no check.
     bool norm_check = false;
     // Per block and normalized plugin q, static bits: [(block * Q + q) * 2] positions whose raw score is
     // the class-wide maximum norm_top[q], [... + 1] positions whose raw score is not 0.
-    std::vector<uint64_t> normm;
+    kvec<uint64_t> normm;
     // The last FailedScheduling diagnosis of the class: the bind count it was made at, and its records
     // in BatchOutput::failures (no bind since: the next replica fails the same way).
     int64_t failed_at = -1;
@@ -695,70 +696,70 @@ private:
     int32_t reason_base_;
     BatchOutput& out_;
     int32_t M_ = 0, N_ = 0, R_ = 0, K_ = 0;
-    std::vector<uint8_t> requested_any_;  // per resource row: some pod of the batch requests it (eligible)
-    std::vector<int32_t> slot_of_row_;
-    std::vector<std::vector<int64_t>> free_;  // per filter slot, per position: allocatable - requested
-    std::vector<int32_t> slot_row_;
-    std::vector<int64_t> free_pods_;
-    std::vector<Column> fit_cols_, bal_cols_;
-    std::vector<uint8_t> irregular_;         // a scoring resource has zero allocatable: scalar kernels
+    kvec<uint8_t> requested_any_;  // per resource row: some pod of the batch requests it (eligible)
+    kvec<int32_t> slot_of_row_;
+    kvec<kvec<int64_t>> free_;  // per filter slot, per position: allocatable - requested
+    kvec<int32_t> slot_row_;
+    kvec<int64_t> free_pods_;
+    kvec<Column> fit_cols_, bal_cols_;
+    kvec<uint8_t> irregular_;         // a scoring resource has zero allocatable: scalar kernels
     bool any_irregular_ = false;
     // The node columns (in_.nodes) take the batch's binds at its end: nothing reads them during the
     // batch but the scalar kernels of irregular positions, and the sums are the same in any order.
     // Binding in the loop waited on the chosen node's columns, out of cache, for every pod.
     bool defer_nodes_ = false;
-    std::vector<int32_t> pos_of_;
-    std::vector<ClassData> classes_;
-    std::vector<EquivData> equiv_;
+    kvec<int32_t> pos_of_;
+    kvec<ClassData> classes_;
+    kvec<EquivData> equiv_;
     // Per block of kSum positions and equivalence-class slot, the positions binds changed since the
     // class last read the block (bit k: position block * kSum + k); [block * slots_ + slot].
-    std::vector<uint64_t> dirty_;
+    kvec<uint64_t> dirty_;
     int32_t slots_ = 0, slots_used_ = 0;
     // The slots binds mark: classes with pods left in the batch (live_slot_at_: index in live_slots_, -1).
-    std::vector<int32_t> live_slots_, live_slot_at_;
+    kvec<int32_t> live_slots_, live_slot_at_;
     // Binds per block of kSum positions so far (modulo 2^32): a class's walk reads a block's dirty mask
     // only when this moved since the class last read the block (a contiguous array per class, where
     // the masks of one class lie a row apart).
-    std::vector<uint32_t> block_binds_;
+    kvec<uint32_t> block_binds_;
     // Eager classes with pods left, by live index i (see bind_eager): their slot, requests (Fit
     // scoring: q0, q1; BalancedAllocation: bq0, bq1; Fit filter per filter slot f: fq[f * slots_ + i],
     // INT64_MIN where not requested) and per position their static part (fixed and normalized plugins
     // at the class-wide maximum, -inf where a static filter fails): cf[j * slots_ + i].
     int32_t nle_ = 0;
     bool eager_ok_ = false;  // the batch's shape allows eager classes (see setup)
-    std::vector<int32_t> le_at_;  // per slot: live index, -1
-    std::vector<int32_t> le_slot_;
-    std::vector<double*> le_val_;  // the class's val.data(), in a flat list for bind_eager's loop
-    std::vector<double> le_q0_, le_q1_, le_bq0_, le_bq1_, le_cf_, le_out_;
-    std::vector<int64_t> le_fq_, le_fv_;
+    kvec<int32_t> le_at_;  // per slot: live index, -1
+    kvec<int32_t> le_slot_;
+    kvec<double*> le_val_;  // the class's val.data(), in a flat list for bind_eager's loop
+    kvec<double> le_q0_, le_q1_, le_bq0_, le_bq1_, le_cf_, le_out_;
+    kvec<int64_t> le_fq_, le_fv_;
     int64_t binds_ = 0;
-    std::vector<Piece> pieces_;   // equiv_blocks' window
-    std::vector<std::vector<double>> val_pool_;  // totals arrays of classes with no pod left
+    kvec<Piece> pieces_;   // equiv_blocks' window
+    kvec<kvec<double>> val_pool_;  // totals arrays of classes with no pod left
     // Positions refilter_block took in the current window, and their blocks.
     struct PendBlock {
         int32_t b, begin, end;
         bool whole;
         uint64_t bits;  // the block's positions taken
     };
-    std::vector<int32_t> pend_;
-    std::vector<PendBlock> pend_blocks_;
+    kvec<int32_t> pend_;
+    kvec<PendBlock> pend_blocks_;
     int32_t npend_ = 0;
 
     // The pod being scheduled.
     PodPlan plan_;
     bool want_fit_ = false, want_bal_ = false;
     double wf_ = 0, wb_ = 0, wsum_ = 0;
-    std::vector<const int64_t*> fr_;
-    std::vector<const int64_t*> frw_;  // window(): fr_ offset to the block
-    std::vector<int64_t> fq_;
-    std::vector<Active> fact_, bact_;
+    kvec<const int64_t*> fr_;
+    kvec<const int64_t*> frw_;  // window(): fr_ offset to the block
+    kvec<int64_t> fq_;
+    kvec<Active> fact_, bact_;
 
     // Scratch, sized in run().
     size_t cap_ = 0;
-    std::vector<uint8_t> ok_;
-    std::vector<int32_t> P_;
-    std::vector<double> tot_, num_, mean_, sum_, xs_, wscratch_;
-    std::vector<int32_t> nraw_;
+    kvec<uint8_t> ok_;
+    kvec<int32_t> P_;
+    kvec<double> tot_, num_, mean_, sum_, xs_, wscratch_;
+    kvec<int32_t> nraw_;
 
     void setup();
     // nextStartNodeIndex = (nextStartNodeIndex + processedNodes) % len(allNodes), with one subtraction
@@ -829,8 +830,8 @@ bool DenseBatch::eligible() {
     // otherwise by the whole batch.
     // Per column over the batch: the smallest and largest request and the sum (loops without exits,
     // so they vectorise; the checks follow).
-    std::vector<double> grow(static_cast<size_t>(R) + 2, 0.0), top(static_cast<size_t>(R) + 2, 0.0);
-    std::vector<int64_t> low(static_cast<size_t>(R) + 2, 0), high(static_cast<size_t>(R) + 2, 0);
+    kvec<double> grow(static_cast<size_t>(R) + 2, 0.0), top(static_cast<size_t>(R) + 2, 0.0);
+    kvec<int64_t> low(static_cast<size_t>(R) + 2, 0), high(static_cast<size_t>(R) + 2, 0);
     requested_any_.assign(static_cast<size_t>(R), 0);
     auto scan = [&](const int64_t* v, int32_t c) {
         int64_t lo[8] = {}, hi[8] = {}, any[8] = {};
@@ -875,7 +876,8 @@ bool DenseBatch::eligible() {
         if (w < 0 || w > (1 << 20)) return false;
     for (int32_t c = 0; c < in.num_static; ++c)
         for (int32_t k = 0; k < K; ++k) {
-            const int64_t* sc = in.static_scores + (static_cast<size_t>(c) * K + k) * N;
+            const int64_t* sc = in.static_score(c, k);
+            if (sc == nullptr) continue;  // not active
             const bool normalized = in.static_scores_meta[k].normalize != Normalize::None;
             int64_t lo = 0, hi = 0;
             min_max(N, sc, lo, hi);
@@ -950,7 +952,7 @@ void DenseBatch::setup() {
         // Caches for classes of at least kMinReplicas pods (a cache pays off from the second window
         // on, and every bind marks every cache), at most kMaxSlots of them and at most ~2^25 (class,
         // position) pairs: about 300 MiB of verdicts and totals.
-        std::vector<int32_t> pods_in(in.num_equiv, 0);
+        kvec<int32_t> pods_in(in.num_equiv, 0);
         for (int32_t p = 0; p < in.num_pods; ++p)
             if (in.pod_equiv[p] >= 0) ++pods_in[in.pod_equiv[p]];
         int64_t wanted = 0;
@@ -992,7 +994,7 @@ ClassData& DenseBatch::class_data(int32_t s) {
     // The position lists written without branches (which positions pass is data), then trimmed.
     cd.static_pos.resize(M_);
     cd.post_pos.resize(M_);
-    std::vector<int32_t> pre_ids(M_);
+    kvec<int32_t> pre_ids(M_);
     int32_t nstatic = 0, npost = 0, npre = 0;
     for (int32_t j = 0; j < M_; ++j) {
         const int32_t i = in.order[j];
@@ -1023,7 +1025,7 @@ ClassData& DenseBatch::class_data(int32_t s) {
     for (int32_t k = 0; k < K_; ++k) {
         if (!active[k]) continue;
         const StaticScoreMeta& meta = in.static_scores_meta[k];
-        const int64_t* sc = in.static_scores + (static_cast<size_t>(s) * K_ + k) * N_;
+        const int64_t* sc = in.static_score(s, k);
         const double w = static_cast<double>(meta.weight);
         if (meta.normalize == Normalize::None) {
             for (int32_t j = 0; j < M_; ++j) cd.fixed[j] += w * static_cast<double>(sc[in.order[j]]);
@@ -1038,7 +1040,7 @@ ClassData& DenseBatch::class_data(int32_t s) {
             continue;
         }
         cd.norm.push_back(k);
-        std::vector<int32_t> raw(M_);
+        kvec<int32_t> raw(M_);
         int32_t top = 0;
         for (int32_t j = 0; j < M_; ++j) {
             raw[j] = static_cast<int32_t>(sc[in.order[j]]);
@@ -1162,7 +1164,7 @@ void DenseBatch::add_normalized(const Window& win, const ClassData& cd, const ui
 
 // The filter verdicts (static filters and Fit) of positions [pos, pos + len) into ok.
 void DenseBatch::filter_range(const ClassData& cd, int32_t pos, int32_t len, uint8_t* ok) {
-    std::vector<const int64_t*>& fr = frw_;
+    kvec<const int64_t*>& fr = frw_;
     fr.resize(fr_.size());
     for (size_t f = 0; f < fr.size(); ++f) fr[f] = fr_[f] + pos;
     const size_t nf = fr.size();
@@ -1308,7 +1310,7 @@ void DenseBatch::add_normalized_at(int32_t n, const int32_t* P, const ClassData&
 int64_t DenseBatch::sparse_window(const ClassData& cd, int64_t start, int64_t to_find, int64_t& processed,
                                   int32_t& host_pos, SplitMix64& rng) {
     const int32_t s = start_position(start, M_);
-    const std::vector<int32_t>& list = cd.static_pos;
+    const kvec<int32_t>& list = cd.static_pos;
     const size_t L = list.size();
     const size_t first = static_cast<size_t>(std::lower_bound(list.begin(), list.end(), s) - list.begin());
     int32_t F = 0;
@@ -1800,7 +1802,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
 void DenseBatch::diagnose_dense(int32_t p, const ClassData& cd) {
     const BatchInput& in = in_;
     const int32_t nf = static_cast<int32_t>(fr_.size());
-    std::vector<int64_t> fit_counts(static_cast<size_t>(R_) + 1, 0);
+    kvec<int64_t> fit_counts(static_cast<size_t>(R_) + 1, 0);
     // Per position whether Fit passes (ok_ as scratch), counting each failing reason over the
     // positions the static filters before Fit pass, one vector pass per reason.
     uint8_t* fits = ok_.data();
@@ -1811,11 +1813,11 @@ void DenseBatch::diagnose_dense(int32_t p, const ClassData& cd) {
     } else {
         std::fill(fits, fits + M_, uint8_t{1});
     }
-    std::vector<int32_t> post_ids;
+    kvec<int32_t> post_ids;
     for (int32_t j : cd.post_pos)
         if (fits[j]) post_ids.push_back(cd.post_id[j]);
     std::sort(post_ids.begin(), post_ids.end());
-    std::vector<std::pair<int32_t, int64_t>> hist = cd.pre_hist;
+    kvec<std::pair<int32_t, int64_t>> hist = cd.pre_hist;
     for (size_t a = 0; a < post_ids.size();) {
         size_t b = a;
         while (b < post_ids.size() && post_ids[b] == post_ids[a]) ++b;

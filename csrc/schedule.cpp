@@ -260,7 +260,7 @@ void run_batch(const BatchInput& in, int32_t reason_base, BatchOutput& out, Expl
             for (int32_t k = 0; k < K; ++k) {
                 if (!active[k]) continue;
                 const StaticScoreMeta& meta = in.static_scores_meta[k];
-                const int64_t* sc = in.static_scores + (static_cast<size_t>(s) * K + k) * N;
+                const int64_t* sc = in.static_score(s, k);
                 int64_t mx = 0;
                 for (size_t i = 0; i < F; ++i) mx = std::max(mx, sc[feasible[i]]);
                 if (mx == 0) {

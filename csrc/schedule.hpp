@@ -70,7 +70,12 @@ struct BatchInput {
     Matrix<const int32_t> pre_reason;   // (S, n): first failing static filter ordered before Fit, -1 none
     Matrix<const int32_t> post_reason;  // (S, n): first failing static filter ordered after Fit, -1 none
     std::vector<StaticScoreMeta> static_scores_meta;  // K
-    const int64_t* static_scores = nullptr;  // (S, K, n) raw scores
+    // Raw scores of static class s for plugin k at index s * K + k: n values, or nullptr where the plugin
+    // does not score the class (static_active 0). Rows, not an (S, K, n) array: classes share rows.
+    std::vector<const int64_t*> static_score_rows;
+    const int64_t* static_score(int32_t s, int32_t k) const {
+        return static_score_rows[static_cast<size_t>(s) * static_scores_meta.size() + static_cast<size_t>(k)];
+    }
     const uint8_t* static_active = nullptr;  // (S, K): 0 = the plugin skipped at PreScore for the class
 
     int32_t num_pods = 0;               // P

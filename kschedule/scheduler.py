@@ -406,11 +406,9 @@ class Scheduler:
         # indexed by plugin), else those that score some pod of the batch (the others add nothing).
         used = list(range(len(ev.score_plugins))) if explain else np.flatnonzero(active.any(axis=0)).tolist()
         active = np.ascontiguousarray(active[:, used])
-        scores = np.zeros((S, len(used), n), np.int64)
-        for i, sc in enumerate(statics):
-            for k, u in enumerate(used):
-                if sc.scores[u] is not None:
-                    scores[i, k] = sc.scores[u]
+        # Per (class, plugin) the class's row, read in place by the kernel (None: the plugin does not
+        # score the class); no (S, K, n) copy.
+        scores = [sc.scores[u] for sc in statics for u in used]
         plugins = [ev.score_plugins[u] for u in used]
         K = len(plugins)
         norm = np.array([{"TaintToleration": 2, "NodeAffinity": 1}.get(p, 0) for p, _ in plugins], np.int32)
@@ -439,7 +437,7 @@ class Scheduler:
         res = _core.run_batch(
             c.nodes._allocatable, c.nodes._requested, c.nodes._nonzero_requested, n, R, order,
             self._num_to_find(profile, len(order)), self.start_index, self.rng_state, np.ascontiguousarray(pre),
-            np.ascontiguousarray(post), norm, wts, scores.reshape(S, K, n), np.ascontiguousarray(active),
+            np.ascontiguousarray(post), norm, wts, scores, active,
             pod_class, equiv, req_by_resource, nz_by_resource, dry_run, self._fit_config(profile), self._balanced_config(profile),
             len(ev.reasons), explain, gpu, self.dense_path)
         self.last_kernel_seconds += time.perf_counter() - t0

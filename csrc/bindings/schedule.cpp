@@ -61,7 +61,7 @@ std::vector<T> vec(const py::handle& h) {
 py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonzero, int32_t n,
              int32_t num_resources, arr<int32_t> order, int64_t num_to_find, int64_t start_index,
              uint64_t rng_state, arr<int32_t> pre_reason, arr<int32_t> post_reason, arr<int32_t> score_norm,
-             arr<int64_t> score_weight, arr<int64_t> static_scores, arr<uint8_t> static_active,
+             arr<int64_t> score_weight, const py::sequence& static_scores, arr<uint8_t> static_active,
              arr<int32_t> pod_class, arr<int32_t> pod_equiv, const py::array& pod_requests, const py::array& pod_nonzero,
              bool dry_run,
              py::dict fit, py::dict balanced, int32_t reason_base, bool explain, py::dict gpu,
@@ -92,13 +92,24 @@ py::dict run(arr<int64_t> allocatable, arr<int64_t> requested, arr<int64_t> nonz
         m.weight = score_weight.data()[k];
         in.static_scores_meta.push_back(m);
     }
-    if (static_scores.ndim() != 3 || static_scores.shape(0) != in.num_static || static_scores.shape(1) != K ||
-        static_scores.shape(2) != n)
-        throw std::invalid_argument("static_scores: expected shape (S, K, n)");
     if (static_active.ndim() != 2 || static_active.shape(0) != in.num_static || static_active.shape(1) != K)
         throw std::invalid_argument("static_active: expected shape (S, K)");
-    in.static_scores = static_scores.data();
     in.static_active = static_active.data();
+    // One entry per (class, plugin): an int64 array of n raw scores where the plugin scores the class,
+    // else None (read in place: the list keeps the arrays alive for the call).
+    if (static_cast<int64_t>(py::len(static_scores)) != static_cast<int64_t>(in.num_static) * K)
+        throw std::invalid_argument("static_scores: expected one entry per class and plugin");
+    in.static_score_rows.assign(static_cast<size_t>(in.num_static) * K, nullptr);
+    for (size_t e = 0; e < in.static_score_rows.size(); ++e) {
+        const py::object h = static_scores[e];
+        if (!static_active.data()[e]) continue;
+        if (!py::isinstance<py::array_t<int64_t>>(h))
+            throw std::invalid_argument("static_scores: an int64 array where the plugin scores the class");
+        const py::array a = py::reinterpret_borrow<py::array>(h);
+        if (a.ndim() != 1 || a.shape(0) < n || (a.shape(0) > 1 && a.strides(0) != 8))
+            throw std::invalid_argument("static_scores: rows of n contiguous values expected");
+        in.static_score_rows[e] = static_cast<const int64_t*>(a.data());
+    }
     if (pod_class.ndim() != 1) throw std::invalid_argument("pod_class: expected 1-D");
     in.num_pods = static_cast<int32_t>(pod_class.shape(0));
     in.pod_class = pod_class.data();

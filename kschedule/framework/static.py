@@ -342,7 +342,7 @@ class StaticEvaluator:
             return self._image_scores(pod)
         py = self.profile.python_plugin(plugin)
         if py is not None and py.score is not None:
-            s = np.asarray(py.score(pod, c.nodes), dtype=np.int64)
+            s = np.ascontiguousarray(py.score(pod, c.nodes), dtype=np.int64)
             if s.shape != (n,) or (n and (s.min() < 0 or s.max() > 100)):
                 from ..errors import KScheduleError
                 raise KScheduleError(f"plugin {plugin}: score must return {n} integers in [0, 100]")
