@@ -787,8 +787,11 @@ class Cluster:
                 n.pods[nr].add(pr)
         else:
             n.defer_pod_sets(pod_rows, node_rows)
-            keep = np.isin(pod_rows, special)
-            pairs = zip(pod_rows[keep].tolist(), node_rows[keep].tolist())
+            if len(special):
+                keep = np.isin(pod_rows, special)
+                pairs = zip(pod_rows[keep].tolist(), node_rows[keep].tolist())
+            else:
+                pairs = ()
         for pr, nr in pairs:
             pi = p.infos[pr]
             if pi.host_ports:

@@ -599,7 +599,7 @@ class Scheduler:
         the order given (with array views for bulk use)."""
         c = self.cluster
         self.last_kernel_seconds = 0.0
-        keys, rows = self._pending_rows(list(pods))
+        keys, rows = self._pending_rows(pods if type(pods) is list else list(pods), owned=type(pods) is not list)
         # PrioritySort: higher priority first, then arrival (stable).
         prio = c.pods._priority[rows]
         order = np.argsort(-prio, kind="stable") if len(prio) and prio.min() != prio.max() \
@@ -614,17 +614,34 @@ class Scheduler:
             self._schedule_runs(order, rows, plan, node, messages)
         return PlacementList(keys, node, tuple(c.nodes.names), messages)
 
-    def _pending_rows(self, pods: list) -> tuple:
+    def _pending_rows(self, pods: list, owned: bool = True) -> tuple:
         """(keys, rows as int64) of the pods to schedule, adding the Pod objects the cluster does not
         hold yet. Raises InvalidObject, adding nothing, for a key not found, a Pod object with
-        spec.nodeName, a pod already bound."""
-        rows = self._rows_of_keys(pods)
-        if rows is None:
-            return self._rows_adding(pods)
-        bound = self.cluster.pods._node[rows] >= 0
+        spec.nodeName, a pod already bound. ``owned``: ``pods`` is this call's own list (else the
+        caller's, copied before it is kept)."""
+        t = self.cluster.pods
+        start = t.index.get(pods[0]) if pods and type(pods[0]) is str else None
+        keys = None
+        if start is not None:
+            # Pods added together and scheduled in that order: consecutive rows, no lookups (one C
+            # pass checks that each item is an exact str equal to its row's key, copying the list).
+            if owned:
+                keys = pods if _core.keys_at(pods, t.keys, start) else None
+            else:
+                keys = _core.copy_if_keys_at(pods, t.keys, start)
+        if keys is not None:
+            rows = np.arange(start, start + len(pods), dtype=np.int64)
+        else:
+            if not owned:
+                pods = list(pods)
+            rows = self._rows_of_keys(pods)
+            if rows is None:
+                return self._rows_adding(pods)
+            keys = pods
+        bound = t._node[_row_selector(rows)] >= 0
         if bound.any():
-            raise InvalidObject("Pod", pods[int(np.argmax(bound))], "spec.nodeName", "already bound")
-        return pods, rows
+            raise InvalidObject("Pod", keys[int(np.argmax(bound))], "spec.nodeName", "already bound")
+        return keys, rows
 
     def _rows_of_keys(self, pods: list) -> Optional[np.ndarray]:
         """The rows of ``pods`` when every item is the full key of a pod in the cluster (the usual
@@ -633,11 +650,6 @@ class Scheduler:
         if not pods:
             return None
         t = self.cluster.pods
-        start = t.index.get(pods[0]) if type(pods[0]) is str else None
-        if start is not None and _core.keys_at(pods, t.keys, start):
-            # Pods added together and scheduled in that order: consecutive rows, no lookups (one C
-            # pass checks that each item is an exact str equal to its row's key).
-            return np.arange(start, start + len(pods), dtype=np.int64)
         if list(map(type, pods)).count(str) != len(pods):
             return None
         try:
@@ -798,14 +810,17 @@ class Scheduler:
         self.last_batch_dense = bool(res["dense"])
         chosen = res["chosen"]
         placed = chosen >= 0
-        if placed.any():
-            gpu_devices = res["gpu_devices"][placed] if self._gpu_config_used(profile) else None
-            bound_rows = prow[placed]
+        every = bool(placed.all())
+        if every or placed.any():
+            # Every pod placed (the usual batch): the arrays as they are, no masked copies.
+            sel = slice(None) if every else placed
+            gpu_devices = res["gpu_devices"][sel] if self._gpu_config_used(profile) else None
+            bound_rows = prow[sel]
             # Rows the binding must visit one by one: host ports, GPU requests.
-            special = c.pods._gpu_request[bound_rows] != 0
+            special = c.pods._gpu_request[_row_selector(bound_rows)] != 0
             if plan.ported.any():
-                special |= plan.ported[plan.group[pos[placed]]]
-            c._bind_rows(bound_rows, chosen[placed].astype(np.int32, copy=False), node_columns_done=True,
+                special |= plan.ported[plan.group[pos[sel]]]
+            c._bind_rows(bound_rows, chosen[sel].astype(np.int32, copy=False), node_columns_done=True,
                          gpu_devices=gpu_devices, special=bound_rows[special])
             c.version += 1
         node[pos] = chosen

@@ -33,6 +33,28 @@ bool keys_at(const py::list& items, const py::list& keys, Py_ssize_t start) {
     return true;
 }
 
+// list(items) when keys_at(items, keys, start) holds, else None: the check and the copy in one pass
+// over the strings, which are usually out of cache.
+py::object copy_if_keys_at(const py::list& items, const py::list& keys, Py_ssize_t start) {
+    PyObject* it = items.ptr();
+    PyObject* ks = keys.ptr();
+    Py_ssize_t n = PyList_GET_SIZE(it);
+    if (start < 0 || start > PyList_GET_SIZE(ks) || n > PyList_GET_SIZE(ks) - start) return py::none();
+    py::list out(n);
+    PyObject* lo = out.ptr();
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        PyObject* a = PyList_GET_ITEM(it, i);
+        PyObject* b = PyList_GET_ITEM(ks, start + i);
+        if (!PyUnicode_CheckExact(a) || !PyUnicode_CheckExact(b) || !same_text(a, b)) {
+            // The items not set yet are NULL; the list's deallocation skips them.
+            for (Py_ssize_t j = i; j < n; ++j) PyList_SET_ITEM(lo, j, Py_NewRef(Py_None));
+            return py::none();
+        }
+        PyList_SET_ITEM(lo, i, Py_NewRef(a));
+    }
+    return std::move(out);
+}
+
 // [names[k] if k >= 0 else None for k in index]; raises IndexError for k >= len(names) or k < -1.
 py::list take_names(const py::tuple& names, const py::array_t<int32_t, py::array::c_style>& index) {
     PyObject* tn = names.ptr();
@@ -56,6 +78,8 @@ py::list take_names(const py::tuple& names, const py::array_t<int32_t, py::array
 void bind_lists(py::module_& m) {
     m.def("keys_at", &keys_at, py::arg("items"), py::arg("keys"), py::arg("start"),
           "Whether every item is an exact str equal to keys[start + i].");
+    m.def("copy_if_keys_at", &copy_if_keys_at, py::arg("items"), py::arg("keys"), py::arg("start"),
+          "list(items) when every item is an exact str equal to keys[start + i], else None.");
     m.def("take_names", &take_names, py::arg("names"), py::arg("index").noconvert(),
           "[names[k] or None for k = -1, for k in index] (index: int32).");
 }
