@@ -602,16 +602,17 @@ class Scheduler:
         keys, rows = self._pending_rows(pods if type(pods) is list else list(pods), owned=type(pods) is not list)
         # PrioritySort: higher priority first, then arrival (stable).
         prio = c.pods._priority[rows]
-        order = np.argsort(-prio, kind="stable") if len(prio) and prio.min() != prio.max() \
-            else np.arange(len(rows))
+        order = np.argsort(-prio, kind="stable") if len(prio) and prio.min() != prio.max() else None
         plan = self._plan(rows)
         node = np.full(len(rows), -1, np.int32)
         messages = _Messages()
-        if len(order) and (plan.kind == _BATCH).all() and len({id(pr) for pr in plan.profiles}) == 1:
-            # The common case: every pod joins one batch of one profile, in queue order.
-            self._schedule_run(plan.profiles[0], order, rows, plan, node, messages, whole=True)
+        if len(rows) and (plan.kind == _BATCH).all() and len({id(pr) for pr in plan.profiles}) == 1:
+            # The common case: every pod joins one batch of one profile, in queue order (a slice when
+            # that is the order given: views instead of gathers).
+            self._schedule_run(plan.profiles[0], slice(None) if order is None else order, rows, plan, node, messages,
+                               whole=True)
         else:
-            self._schedule_runs(order, rows, plan, node, messages)
+            self._schedule_runs(np.arange(len(rows)) if order is None else order, rows, plan, node, messages)
         return PlacementList(keys, node, tuple(c.nodes.names), messages)
 
     def _pending_rows(self, pods: list, owned: bool = True) -> tuple:
@@ -796,11 +797,11 @@ class Scheduler:
     def _schedule_run(self, profile: Profile, pos: np.ndarray, rows: np.ndarray, plan: _Plan,
                       node: np.ndarray, messages: _Messages, order: Optional[np.ndarray] = None,
                       whole: bool = False) -> None:
-        """One batch: the pods at positions ``pos`` (queue order) of the call; records each pod's node
-        in ``node`` and the message of each pod not placed in ``messages``. ``whole``: the batch is
-        every pod of ``plan``."""
+        """One batch: the pods at positions ``pos`` (queue order; ``slice(None)``: all, in the order
+        given) of the call; records each pod's node in ``node`` and the message of each pod not placed
+        in ``messages``. ``whole``: the batch is every pod of ``plan``."""
         c = self.cluster
-        prow = rows[pos].astype(np.intp)
+        prow = rows[pos].astype(np.intp, copy=False)
         ev = self._evaluator(profile)
         classes = self._plan_classes(ev, plan, pos) if whole else None
         res, ev = self._run(profile, None, prow, dry_run=False, explain=False, classes=classes, order=order)
@@ -819,14 +820,14 @@ class Scheduler:
             # Rows the binding must visit one by one: host ports, GPU requests.
             special = c.pods._gpu_request[_row_selector(bound_rows)] != 0
             if plan.ported.any():
-                special |= plan.ported[plan.group[pos[sel]]]
+                special |= plan.ported[plan.group[pos][sel]]
             c._bind_rows(bound_rows, chosen[sel].astype(np.int32, copy=False), node_columns_done=True,
                          gpu_devices=gpu_devices, special=bound_rows[special])
             c.version += 1
         node[pos] = chosen
         failed = np.flatnonzero(~placed)
         if len(failed):
-            at, failures = pos[failed].tolist(), res["failures"]
+            at, failures = (failed if isinstance(pos, slice) else pos[failed]).tolist(), res["failures"]
             now = (c.nodes.n, len(ev.reasons), len(c.resources))
             # The closure holds the append-only name lists, not ``self`` or ``ev``: a result kept
             # after its cluster is dropped must not keep the whole cluster alive.
