@@ -47,6 +47,12 @@ bool check_groups(int64_t n, const PodColumns& req, const PodColumns& nz, const 
 
 }  // namespace
 
+bool ascending_by_one(const int64_t* v, int64_t n) {
+    bool ok = true;
+    for (int64_t i = 1; i < n; ++i) ok &= v[i] == v[i - 1] + 1;  // no early exit: it vectorises
+    return ok;
+}
+
 GroupedClasses grouped_classes(int64_t n, const PodColumns& req, const PodColumns& nz, const int32_t* cls,
                                const int32_t* group, int32_t* equiv) {
     const int32_t R = req.rows;

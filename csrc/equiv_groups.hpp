@@ -29,4 +29,8 @@ enum class GroupedClasses : int32_t {
 GroupedClasses grouped_classes(int64_t n, const PodColumns& req, const PodColumns& nz, const int32_t* cls,
                                const int32_t* group, int32_t* equiv);
 
+// Whether v[i + 1] == v[i] + 1 for every i < n - 1: a batch's pod rows are one run of the pod table
+// (then its columns are read as views, not gathered). One pass, no temporaries.
+bool ascending_by_one(const int64_t* v, int64_t n);
+
 }  // namespace ks

@@ -601,7 +601,7 @@ class Scheduler:
         self.last_kernel_seconds = 0.0
         keys, rows = self._pending_rows(pods if type(pods) is list else list(pods), owned=type(pods) is not list)
         # PrioritySort: higher priority first, then arrival (stable).
-        prio = c.pods._priority[rows]
+        prio = c.pods._priority[_row_selector(rows)]
         order = np.argsort(-prio, kind="stable") if len(prio) and prio.min() != prio.max() else None
         plan = self._plan(rows)
         node = np.full(len(rows), -1, np.int32)
@@ -734,7 +734,8 @@ class Scheduler:
         message without a cycle (no profile, an unimplemented plugin it needs, rejected at PreFilter)."""
         c = self.cluster
         specs = c.pods.infos.specs
-        uniq, first, inv = _factorize(c.pods._spec[rows], len(specs))
+        sel = _row_selector(rows)
+        uniq, first, inv = _factorize(c.pods._spec[sel], len(specs))
         # Object identity, not equality: the same objects decide the same way, and ids hash fast.
         # Keys built and looked up by C-level maps (thousands of specs for distinct pods): setdefault
         # gives each spec the position (in uniq) of the first spec with its key.
@@ -772,7 +773,7 @@ class Scheduler:
             messages_.append(msg)
             porders.append(porder)
             reps.append(row)
-        named = bool(c.pods._has_node_name[rows].any())
+        named = bool(c.pods._has_node_name[sel].any())
         return _Plan(group_of_spec[inv], kinds, profiles, messages_, porders, ported, reps, named)
 
     def _plan_classes(self, ev: StaticEvaluator, plan: _Plan, pos: np.ndarray) -> Optional[tuple]:
@@ -903,7 +904,8 @@ def _key_and_node(p: Any) -> tuple:
 def _row_selector(rows: np.ndarray):
     """``rows`` as an index for columns: a slice when they are consecutive (pods added together and
     scheduled in that order), which selects without copying."""
-    if len(rows) and rows[-1] - rows[0] == len(rows) - 1 and (np.diff(rows) == 1).all():
+    n = len(rows)
+    if n and rows[-1] - rows[0] == n - 1 and (n < 3 or _core.ascending_by_one(np.ascontiguousarray(rows, np.int64))):
         return slice(int(rows[0]), int(rows[-1]) + 1)
     return rows
 

@@ -40,9 +40,15 @@ py::object grouped_classes(const py::array& requests, const py::array& nonzero,
     }
 }
 
+bool ascending_by_one(const py::array_t<int64_t, py::array::c_style>& rows) {
+    return ks::ascending_by_one(rows.data(), rows.size());
+}
+
 }  // namespace
 
 void bind_equiv_groups(py::module_& m) {
+    m.def("ascending_by_one", &ascending_by_one, py::arg("rows").noconvert(),
+          "Whether rows[i + 1] == rows[i] + 1 throughout (int64, contiguous).");
     m.def("grouped_classes", &grouped_classes, py::arg("requests"), py::arg("nonzero"),
           py::arg("pod_class").noconvert(), py::arg("groups"),
           "Equivalence classes (kschedule.framework.equivalence) when the groups (int32 per pod, e.g. "

@@ -116,3 +116,17 @@ def test_arrays_with_equal_but_distinct_dtype_objects_are_accepted():
     req2, nz2, group2 = pickle.loads(pickle.dumps((req, nz, group)))
     out = _core.grouped_classes(req2, nz2, cls, group2)
     assert np.array_equal(out, equivalence_classes([cls, *req, *nz], group))
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(-5, 5), max_size=12), st.one_of(st.integers(0, 900), st.integers(-10**12, 10**12)))
+def test_ascending_by_one_and_row_selector(steps, start):
+    from kschedule.scheduler import _row_selector
+    rows = np.array(np.cumsum([start] + steps), np.int64)
+    want = all(d == 1 for d in steps)
+    assert _core.ascending_by_one(rows) == want
+    sel = _row_selector(rows)
+    assert isinstance(sel, slice) == want
+    if want and 0 <= rows.min() and rows.max() < 1000:
+        table = np.arange(1000) * 3  # the selector picks the same elements
+        assert np.array_equal(table[sel], table[rows])
