@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "block_cache.hpp"
 #include "gpu.hpp"
 #include "rng.hpp"
 #include "state.hpp"
@@ -110,12 +111,14 @@ struct ExplainOutput {
     std::vector<int64_t> totals;         // (|scored|)
 };
 
+// Per-pod outputs in cached blocks (block_cache.hpp): they become numpy arrays without a copy, and
+// their memory serves the next batch when Python drops them.
 struct BatchOutput {
-    std::vector<int32_t> chosen;         // (P) node row or -1
-    std::vector<int64_t> failures;       // triples (pod, reason id, node count); reason ids: static ids,
+    kvec<int32_t> chosen;                // (P) node row or -1
+    kvec<int64_t> failures;              // triples (pod, reason id, node count); reason ids: static ids,
                                          // then fit_base + 0 (Too many pods), fit_base + 1 + r (Insufficient r)
-    std::vector<int64_t> feasible_count; // (P) feasible nodes found in the window
-    std::vector<uint32_t> gpu_devices;   // (P) devices taken (GPU sharing), bitmask
+    kvec<int64_t> feasible_count;        // (P) feasible nodes found in the window
+    kvec<uint32_t> gpu_devices;          // (P) devices taken (GPU sharing), bitmask
     int64_t start_index = 0;
     uint64_t rng_state = 0;
     bool dense = false;                  // the position-ordered loop (dense.hpp) ran the batch

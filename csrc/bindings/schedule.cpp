@@ -46,11 +46,11 @@ ks::Matrix<const int64_t> row_views(const py::array& a, const char* what) {
 }
 
 // The vector as a numpy array that owns its buffer (no copy of the batch's per-pod outputs).
-template <typename T>
-py::array_t<T> take(std::vector<T>& v) {
-    auto* held = new std::vector<T>(std::move(v));
-    py::capsule owner(held, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-    return py::array_t<T>(static_cast<py::ssize_t>(held->size()), held->data(), owner);
+template <typename V>
+py::array_t<typename V::value_type> take(V& v) {
+    auto* held = new V(std::move(v));
+    py::capsule owner(held, [](void* p) { delete static_cast<V*>(p); });
+    return py::array_t<typename V::value_type>(static_cast<py::ssize_t>(held->size()), held->data(), owner);
 }
 
 template <typename T>
