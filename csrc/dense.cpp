@@ -357,6 +357,17 @@ inline uint64_t range_mask(int32_t lo, int32_t hi) {
     return upto & ~((uint64_t{1} << lo) - 1);
 }
 
+// A block's summary after some of its positions changed: the best total and its positions so far
+// (top, tie; the changed positions' old bits cleared) take a changed position's new total x (bit).
+inline void take_total(double x, uint64_t bit, double& top, uint64_t& tie) {
+    if (x > top) {
+        top = x;
+        tie = bit;
+    } else if (x == top) {
+        tie |= bit;
+    }
+}
+
 // The largest of v[0..n) (n <= 64; -inf if n is 0) and the positions that have it, as bits (none when
 // it is -inf: no feasible position).
 typedef long long v8l __attribute__((vector_size(64)));
@@ -785,6 +796,7 @@ private:
     }
     void add_normalized_at(int32_t n, const int32_t* P, const ClassData& cd, size_t q, int32_t mx, double* T);
     void summarize(EquivData& ed, int32_t b);
+    void set_summary(EquivData& ed, int32_t b, double top, uint64_t tie);
     void summarize_eager(EquivData& ed, int32_t b);
     void retire(EquivData& ed);
     void rescore_own(EquivData& ed, const ClassData& cd, int32_t j);
@@ -1518,21 +1530,8 @@ void DenseBatch::rescore_own(EquivData& ed, const ClassData& cd, int32_t j) {
     // The summary as score_pending updates it for a few changes.
     double top = ed.bmax[b];
     uint64_t tie = ed.bmaxm[b] & ~bit;
-    if (x != ninf) {
-        if (x > top) {
-            top = x;
-            tie = bit;
-        } else if (x == top) {
-            tie |= bit;
-        }
-    }
-    if (tie == 0) {
-        summarize(ed, b);
-        return;
-    }
-    ed.bmax[b] = top;
-    ed.bmaxm[b] = tie;
-    ed.bcnt[b] = popcount64(tie);
+    if (x != ninf) take_total(x, bit, top, tie);
+    set_summary(ed, b, top, tie);
 }
 
 // Brings block b of an equivalence class up to date, in two steps: here the positions a bind changed
@@ -1601,23 +1600,24 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
             }
             const double x = *T++;
             ed.val[j] = x;
-            if (x > top) {
-                top = x;
-                tie = bit;
-            } else if (x == top) {
-                tie |= bit;
-            }
+            take_total(x, bit, top, tie);
         }
-        if (tie == 0) {
-            summarize(ed, b);
-            continue;
-        }
-        ed.bmax[b] = top;
-        ed.bmaxm[b] = tie;
-        ed.bcnt[b] = popcount64(tie);
+        set_summary(ed, b, top, tie);
     }
     npend_ = 0;
     pend_blocks_.clear();
+}
+
+// The summary of block b is (top, tie) unless no position is left at top (the best total moved to
+// positions that did not change): then it is computed again over the block.
+void DenseBatch::set_summary(EquivData& ed, int32_t b, double top, uint64_t tie) {
+    if (tie == 0) {
+        summarize(ed, b);
+        return;
+    }
+    ed.bmax[b] = top;
+    ed.bmaxm[b] = tie;
+    ed.bcnt[b] = popcount64(tie);
 }
 
 // Block b's best total and the positions that have it, computed again over its positions.
