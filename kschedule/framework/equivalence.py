@@ -9,6 +9,10 @@ their key row, or, when two different rows share a hash, in the byte order of th
 :func:`equivalence_classes` finds the rows that share a hash in linear time (a bincount over hash
 buckets), sorting only the few pods whose bucket holds several hash values;
 :func:`equivalence_classes_sorted` sorts every hash (the reference, and the path taken on a collision).
+
+The scheduler first asks ``_core.grouped_classes`` (csrc/equiv_groups.cpp): one C pass that gives this
+module's numbering when the pods' owners decide the classes, and None (this module decides) otherwise;
+tests/framework/test_equiv_groups.py holds the two to the same answers.
 """
 from __future__ import annotations
 
