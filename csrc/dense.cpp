@@ -372,26 +372,14 @@ inline void take_total(double x, uint64_t bit, double& top, uint64_t& tie) {
 // it is -inf: no feasible position).
 typedef long long v8l __attribute__((vector_size(64)));
 
-KS_VECTOR double top_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie) {
-    const double m = max_impl(n, v);
-    // The equal lanes of each 8 positions as bits, weighted in vector registers and or-ed at the end
-    // (compilers do not turn the scalar form into vector compares).
-    const v8d mv = {m, m, m, m, m, m, m, m};
-    v8l acc = {0, 0, 0, 0, 0, 0, 0, 0};
-    v8l w = {1, 2, 4, 8, 16, 32, 64, 128};
-    int32_t t = 0;
-    for (; t + 8 <= n; t += 8, w <<= 8) acc |= (load8(v + t) == mv) & w;
-    uint64_t bits = 0;
-    for (int k = 0; k < 8; ++k) bits |= static_cast<uint64_t>(acc[k]);
-    for (; t < n; ++t) bits |= static_cast<uint64_t>(v[t] == m) << t;
-    *tie = m == -std::numeric_limits<double>::infinity() ? 0 : bits;
-    return m;
-}
-
-// top_of, and the positions whose total is above -inf (ok, bits).
-KS_VECTOR double top_ok_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie, uint64_t* __restrict ok) {
+// WithOk: also the positions whose total is above -inf (ok, bits).
+template <bool WithOk>
+__attribute__((always_inline)) inline double top_impl(int32_t n, const double* __restrict v, uint64_t* __restrict tie,
+                                                      uint64_t* __restrict ok) {
     const double m = max_impl(n, v);
     const double ninf = -std::numeric_limits<double>::infinity();
+    // The equal lanes of each 8 positions as bits, weighted in vector registers and or-ed at the end
+    // (compilers do not turn the scalar form into vector compares).
     const v8d mv = {m, m, m, m, m, m, m, m};
     const v8d iv = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
     v8l acc = {0, 0, 0, 0, 0, 0, 0, 0}, feas = acc;
@@ -400,7 +388,7 @@ KS_VECTOR double top_ok_of(int32_t n, const double* __restrict v, uint64_t* __re
     for (; t + 8 <= n; t += 8, w <<= 8) {
         const v8d x = load8(v + t);
         acc |= (x == mv) & w;
-        feas |= (x != iv) & w;
+        if (WithOk) feas |= (x != iv) & w;
     }
     uint64_t bits = 0, fb = 0;
     for (int k = 0; k < 8; ++k) {
@@ -409,11 +397,20 @@ KS_VECTOR double top_ok_of(int32_t n, const double* __restrict v, uint64_t* __re
     }
     for (; t < n; ++t) {
         bits |= static_cast<uint64_t>(v[t] == m) << t;
-        fb |= static_cast<uint64_t>(v[t] != ninf) << t;
+        if (WithOk) fb |= static_cast<uint64_t>(v[t] != ninf) << t;
     }
     *tie = m == ninf ? 0 : bits;
-    *ok = fb;
+    if (WithOk) *ok = fb;
     return m;
+}
+
+KS_VECTOR double top_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie) {
+    return top_impl<false>(n, v, tie, nullptr);
+}
+
+// top_of, and the positions whose total is above -inf (ok, bits).
+KS_VECTOR double top_ok_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie, uint64_t* __restrict ok) {
+    return top_impl<true>(n, v, tie, ok);
 }
 
 // Integer copies of the raw scores, so the maximum is a vectorised integer reduction.
@@ -802,7 +799,7 @@ private:
     void rescore_own(EquivData& ed, const ClassData& cd, int32_t j);
     bool make_eager(EquivData& ed, const ClassData& cd);
     void bind_eager(int32_t j);
-    void bind(int32_t p, int32_t node, int32_t pos);
+    void bind(int32_t p, int32_t pos);
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
     bool norm_term(const ClassData& cd, size_t q, int32_t mx, NormTerm& nt) const;
@@ -1064,9 +1061,9 @@ ClassData& DenseBatch::class_data(int32_t s) {
     return cd;
 }
 
-void DenseBatch::bind(int32_t p, int32_t host, int32_t j) {
+void DenseBatch::bind(int32_t p, int32_t j) {
     const BatchInput& in = in_;
-    if (!defer_nodes_) add_pod_to_node(in, p, host);
+    if (!defer_nodes_) add_pod_to_node(in, p, in.order[j]);
     ++binds_;
     for (size_t f = 0; f < slot_row_.size(); ++f) free_[f][j] -= in.request(p, slot_row_[f]);
     free_pods_[j] -= 1;
@@ -1919,7 +1916,7 @@ void DenseBatch::run() {
         const int32_t host = in.order[host_pos];
         out_.chosen[p] = host;
         if (in.dry_run) continue;
-        bind(p, host, host_pos);
+        bind(p, host_pos);
         if (eqd && eqd->slot >= 0 && !eqd->eager && eqd->left > 0) rescore_own(*eqd, cd, host_pos);
     }
     if (defer_nodes_ && !in.dry_run)

@@ -217,6 +217,30 @@ def test_keys_at_checks_type_and_text_of_every_item():
     assert not _core.keys_at(["default/a", {"metadata": {}}], keys, 0)
 
 
+def test_copy_if_keys_at_copies_exactly_when_keys_at_holds():
+    from kschedule import _core
+    keys = ["default/a", "default/b", "default/c", "ns/é"]
+    items = ["default/b", "default/c"]
+    out = _core.copy_if_keys_at(items, keys, 1)
+    assert out == items and out is not items and all(x is y for x, y in zip(out, items))
+    assert _core.copy_if_keys_at([], keys, 4) == []
+    for bad, start in ((["default/b", "default/x"], 1), (["default/c", "ns/é", "more"], 2), (["default/a"], -1),
+                       (["default/a", {"metadata": {}}], 0)):
+        assert _core.copy_if_keys_at(bad, keys, start) is None
+        assert not _core.keys_at(bad, keys, start)
+
+
+def test_schedule_keeps_a_copy_of_a_key_list():
+    cluster = ks.Cluster.from_objects(nodes=[{"kind": "Node", "metadata": {"name": "n0"},
+                                              "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "10"}}}],
+                                      pods=[pod("a", cpu="1"), pod("b", cpu="1")])
+    keys = ["default/a", "default/b"]
+    res = ks.Scheduler(cluster).schedule(keys)
+    keys[0] = "default/changed"
+    assert [p.pod for p in res] == ["default/a", "default/b"]
+    assert [p.node for p in res] == ["n0", "n0"]
+
+
 def test_keys_of_another_type_take_the_general_path():
     # str subclasses equal to the keys are not keys here (as before the C check): the pod parser
     # rejects them, whatever their position.

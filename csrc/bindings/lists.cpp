@@ -19,39 +19,30 @@ bool same_text(PyObject* a, PyObject* b) {
     return std::memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), static_cast<size_t>(n) * PyUnicode_KIND(a)) == 0;
 }
 
-// Whether items[i] is an exact str equal to keys[start + i] for every i (and the range exists).
-bool keys_at(const py::list& items, const py::list& keys, Py_ssize_t start) {
-    PyObject* it = items.ptr();
-    PyObject* ks = keys.ptr();
+// Whether items[i] is an exact str equal to keys[start + i] for every i (and the range exists); with
+// out (a new list of len(items) NULL entries), each item is also stored there, so the check and the
+// copy take one pass over the strings, which are usually out of cache. On a mismatch out keeps NULL
+// entries, which a list's deallocation skips: the caller drops it.
+bool match_keys(PyObject* it, PyObject* ks, Py_ssize_t start, PyObject* out) {
     Py_ssize_t n = PyList_GET_SIZE(it);
     if (start < 0 || start > PyList_GET_SIZE(ks) || n > PyList_GET_SIZE(ks) - start) return false;
     for (Py_ssize_t i = 0; i < n; ++i) {
         PyObject* a = PyList_GET_ITEM(it, i);
         PyObject* b = PyList_GET_ITEM(ks, start + i);
         if (!PyUnicode_CheckExact(a) || !PyUnicode_CheckExact(b) || !same_text(a, b)) return false;
+        if (out) PyList_SET_ITEM(out, i, Py_NewRef(a));
     }
     return true;
 }
 
-// list(items) when keys_at(items, keys, start) holds, else None: the check and the copy in one pass
-// over the strings, which are usually out of cache.
+bool keys_at(const py::list& items, const py::list& keys, Py_ssize_t start) {
+    return match_keys(items.ptr(), keys.ptr(), start, nullptr);
+}
+
+// list(items) when keys_at(items, keys, start) holds, else None.
 py::object copy_if_keys_at(const py::list& items, const py::list& keys, Py_ssize_t start) {
-    PyObject* it = items.ptr();
-    PyObject* ks = keys.ptr();
-    Py_ssize_t n = PyList_GET_SIZE(it);
-    if (start < 0 || start > PyList_GET_SIZE(ks) || n > PyList_GET_SIZE(ks) - start) return py::none();
-    py::list out(n);
-    PyObject* lo = out.ptr();
-    for (Py_ssize_t i = 0; i < n; ++i) {
-        PyObject* a = PyList_GET_ITEM(it, i);
-        PyObject* b = PyList_GET_ITEM(ks, start + i);
-        if (!PyUnicode_CheckExact(a) || !PyUnicode_CheckExact(b) || !same_text(a, b)) {
-            // The items not set yet are NULL; the list's deallocation skips them.
-            for (Py_ssize_t j = i; j < n; ++j) PyList_SET_ITEM(lo, j, Py_NewRef(Py_None));
-            return py::none();
-        }
-        PyList_SET_ITEM(lo, i, Py_NewRef(a));
-    }
+    py::list out(PyList_GET_SIZE(items.ptr()));
+    if (!match_keys(items.ptr(), keys.ptr(), start, out.ptr())) return py::none();
     return std::move(out);
 }
 
