@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from kschedule.errors import FieldError
@@ -853,6 +853,7 @@ def test_fraction_inputs_round_up_to_nano(args):
 
 @given(st.integers(-(10 ** 20), 10 ** 20), suffixes, st.integers(0, 4))
 @settings(max_examples=400, deadline=None)
+@example(n=309413125, suffix="Ki", places=1)  # found by hypothesis: the binary-SI text without a suffix
 def test_string_round_trip(n, suffix, places):
     digits = str(abs(n)).rjust(places + 1, "0")
     text = ("-" if n < 0 else "") + (digits[:-places] + "." + digits[-places:] if places else digits) + suffix
@@ -863,7 +864,14 @@ def test_string_round_trip(n, suffix, places):
     r = P(s)
     assert r == q
     assert hash(r) == hash(q)
-    assert str(r) == s
+    # The text keeps its format's suffix only when it has one: a binary-SI amount that is not a whole
+    # number of Ki prints without a suffix (CanonicalizeBytes: AsCanonicalBase1024Bytes gives exponent
+    # 0), and that text parses as decimal SI ("30941312.5Ki" -> "31683904000" -> "31683904k"), as
+    # resource.MustParse(...).String() does upstream. The canonical text of the re-parsed quantity is a
+    # fixed point.
+    if r.format == q.format:
+        assert str(r) == s
+    assert str(P(str(r))) == str(r)
 
 
 @given(st.integers(-(10 ** 20), 10 ** 20), suffixes, st.integers(-(10 ** 20), 10 ** 20), suffixes)
