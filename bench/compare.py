@@ -56,7 +56,7 @@ def _time_rounds(build, run, rounds: int, kernel: list = None) -> tuple:
             kernel.append(state.kernel_seconds)
         if first is None:
             first = out
-        del state
+        del state, out  # freed here, not inside the next round's timed call
     return times, first
 
 

@@ -21,6 +21,10 @@
 #include "block_cache.hpp"
 #include "kernels.hpp"
 
+#ifdef KS_DENSE_BMI2
+#include <immintrin.h>
+#endif
+
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(KS_NO_CLONES)
 // One copy of each block kernel per instruction set, chosen at load time: the default build targets
 // baseline x86-64 (no -march), where double-to-integer truncation and 4/8-wide division do not
@@ -310,43 +314,6 @@ KS_VECTOR void min_max(int32_t n, const int64_t* __restrict v, int64_t& lo, int6
     hi = b;
 }
 
-// Bit helpers over a block's 64 positions (bit k: position block * kSum + k). Written out because
-// the default build targets baseline x86-64, where __builtin_popcountll is a library call.
-inline int32_t popcount64(uint64_t m) {
-    m = m - ((m >> 1) & 0x5555555555555555ULL);
-    m = (m & 0x3333333333333333ULL) + ((m >> 2) & 0x3333333333333333ULL);
-    m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-    return static_cast<int32_t>((m * 0x0101010101010101ULL) >> 56);
-}
-
-// The position of the k-th (from 0) set bit of each byte value, for select_bit.
-struct ByteSelect {
-    uint8_t at[256][8];
-};
-constexpr ByteSelect make_byte_select() {
-    ByteSelect t{};
-    for (int v = 0; v < 256; ++v)
-        for (int bit = 0, c = 0; bit < 8; ++bit)
-            if ((v >> bit) & 1) t.at[v][c++] = static_cast<uint8_t>(bit);
-    return t;
-}
-constexpr ByteSelect kByteSelect = make_byte_select();
-
-// The index of the k-th (from 0) set bit of m; k < popcount64(m). Branch-free: which byte holds the
-// bit is unpredictable (it picks a window's end and a drawn tie).
-inline int32_t select_bit(uint64_t m, int32_t k) {
-    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-    uint64_t s = m - ((m >> 1) & 0x5555555555555555ULL);
-    s = (s & 0x3333333333333333ULL) + ((s >> 2) & 0x3333333333333333ULL);
-    s = (s + (s >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-    const uint64_t prefix = s * kOnes;  // byte i: set bits in bytes 0..i (at most 64)
-    // High bit of byte i: prefix_i >= k + 1 (prefix_i + 128 - (k + 1) stays within the byte).
-    const uint64_t past = ((prefix | kHigh) - static_cast<uint64_t>(k + 1) * kOnes) & kHigh;
-    // The bytes before the bit's byte are those with prefix_i <= k (prefix_7 > k: at most 7).
-    const int32_t byte = 8 - static_cast<int32_t>(((past >> 7) * kOnes) >> 56);
-    const int32_t before = static_cast<int32_t>(((prefix << 8) >> (8 * byte)) & 0xff);
-    return 8 * byte + kByteSelect.at[(m >> (8 * byte)) & 0xff][k - before];
-}
 
 // The block of a position (positions are not negative: a shift, not a signed division).
 inline int32_t block_of(int32_t j) { return static_cast<int32_t>(static_cast<uint32_t>(j) / kSum); }
@@ -634,6 +601,58 @@ inline int32_t start_position(int64_t start, int32_t m) {
     return m > 0 ? static_cast<int32_t>(start < m ? start : start % m) : 0;
 }
 
+// From here on, the dense_bmi2.cpp copy is compiled for CPUs with POPCNT and BMI2. The vector
+// kernels above keep their own per-CPU copies (a target pragma would drop their clones).
+#ifdef KS_DENSE_BMI2
+#pragma GCC push_options
+#pragma GCC target("popcnt,bmi,bmi2")
+#endif
+
+// Bit helpers over a block's 64 positions (bit k: position block * kSum + k). The variant for CPUs
+// with POPCNT and BMI2 (dense_bmi2.cpp) uses the instructions; the baseline build writes them out,
+// because there __builtin_popcountll is a library call.
+#ifdef KS_DENSE_BMI2
+inline int32_t popcount64(uint64_t m) { return __builtin_popcountll(m); }
+// The index of the k-th (from 0) set bit of m; k < popcount64(m): deposit bit k into m's set bits.
+inline int32_t select_bit(uint64_t m, int32_t k) { return __builtin_ctzll(_pdep_u64(uint64_t{1} << k, m)); }
+#else
+inline int32_t popcount64(uint64_t m) {
+    m = m - ((m >> 1) & 0x5555555555555555ULL);
+    m = (m & 0x3333333333333333ULL) + ((m >> 2) & 0x3333333333333333ULL);
+    m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return static_cast<int32_t>((m * 0x0101010101010101ULL) >> 56);
+}
+
+// The position of the k-th (from 0) set bit of each byte value, for select_bit.
+struct ByteSelect {
+    uint8_t at[256][8];
+};
+constexpr ByteSelect make_byte_select() {
+    ByteSelect t{};
+    for (int v = 0; v < 256; ++v)
+        for (int bit = 0, c = 0; bit < 8; ++bit)
+            if ((v >> bit) & 1) t.at[v][c++] = static_cast<uint8_t>(bit);
+    return t;
+}
+constexpr ByteSelect kByteSelect = make_byte_select();
+
+// The index of the k-th (from 0) set bit of m; k < popcount64(m). Branch-free: which byte holds the
+// bit is unpredictable (it picks a window's end and a drawn tie).
+inline int32_t select_bit(uint64_t m, int32_t k) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    uint64_t s = m - ((m >> 1) & 0x5555555555555555ULL);
+    s = (s & 0x3333333333333333ULL) + ((s >> 2) & 0x3333333333333333ULL);
+    s = (s + (s >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    const uint64_t prefix = s * kOnes;  // byte i: set bits in bytes 0..i (at most 64)
+    // High bit of byte i: prefix_i >= k + 1 (prefix_i + 128 - (k + 1) stays within the byte).
+    const uint64_t past = ((prefix | kHigh) - static_cast<uint64_t>(k + 1) * kOnes) & kHigh;
+    // The bytes before the bit's byte are those with prefix_i <= k (prefix_7 > k: at most 7).
+    const int32_t byte = 8 - static_cast<int32_t>(((past >> 7) * kOnes) >> 56);
+    const int32_t before = static_cast<int32_t>(((prefix << 8) >> (8 * byte)) & 0xff);
+    return 8 * byte + kByteSelect.at[(m >> (8 * byte)) & 0xff][k - before];
+}
+#endif
+
 // findNodesThatPassFilters' rotating walk over positions, a block at a time: it stops at the
 // to_find-th feasible position, and what it visited is at most two contiguous segments of positions
 // (the walk wraps once at most); offsets into the visited positions ("window order") run over the
@@ -813,6 +832,7 @@ private:
                           int32_t& host_pos, SplitMix64& rng);
     int32_t select_from(int32_t F, const ClassData& cd, SplitMix64& rng);
     void activate(EquivData& ed, const ClassData& cd);
+    void add_pods_to_nodes();
     void refilter_block(EquivData& ed, const ClassData& cd, int32_t b);
     // Block b of a class made current for its walk when a bind touched it since the class last read it:
     // an eager class's summary computed again, a lazy class's dirty positions filtered again.
@@ -1076,6 +1096,28 @@ void DenseBatch::bind(int32_t p, int32_t j) {
         uint64_t* row = dirty_.data() + static_cast<size_t>(j / kSum) * slots_;
         const uint64_t bit = uint64_t{1} << (j % kSum);
         for (int32_t c : live_slots_) row[c] |= bit;
+    }
+}
+
+// The batch's binds in the node columns at its end (defer_nodes_), row by row: add_pod_to_node's
+// sums, over only the resource rows some pod requests, with sequential reads of each request row.
+void DenseBatch::add_pods_to_nodes() {
+    const BatchInput& in = in_;
+    const NodeColumns& nc = in.nodes;
+    const int32_t* chosen = out_.chosen.data();
+    auto add = [&](int64_t* col, auto amount) {
+        for (int32_t p = 0; p < in.num_pods; ++p)
+            if (chosen[p] >= 0) col[chosen[p]] += amount(p);
+    };
+    for (int32_t r = 0; r < nc.num_resources; ++r) {
+        if (r == RES_PODS || !requested_any_[r]) continue;
+        const int64_t* q = in.pod_requests.row(r);
+        add(nc.requested.row(r), [q](int32_t p) { return q[p]; });
+    }
+    add(nc.requested.row(RES_PODS), [](int32_t) { return int64_t{1}; });
+    for (int32_t r = 0; r < 2; ++r) {
+        const int64_t* q = in.pod_nonzero.row(r);
+        add(nc.nonzero.row(r), [q](int32_t p) { return q[p]; });
     }
 }
 
@@ -1919,21 +1961,37 @@ void DenseBatch::run() {
         bind(p, host_pos);
         if (eqd && eqd->slot >= 0 && !eqd->eager && eqd->left > 0) rescore_own(*eqd, cd, host_pos);
     }
-    if (defer_nodes_ && !in.dry_run)
-        for (int32_t p = 0; p < in.num_pods; ++p)
-            if (out_.chosen[p] >= 0) add_pod_to_node(in, p, out_.chosen[p]);
+    if (defer_nodes_ && !in.dry_run) add_pods_to_nodes();
     out_.start_index = start;
     out_.rng_state = rng.state;
 }
 
 }  // namespace
 
+#if defined(KS_DENSE_BMI2)
+bool run_batch_dense_bmi2(const BatchInput& in, int32_t reason_base, BatchOutput& out) {
+#else
+#if KS_HAS_DENSE_BMI2
+bool run_batch_dense_bmi2(const BatchInput& in, int32_t reason_base, BatchOutput& out);  // dense_bmi2.cpp
+#endif
+
+DenseVariant dense_variant = DenseVariant::Auto;
+
 bool run_batch_dense(const BatchInput& in, int32_t reason_base, BatchOutput& out) {
+#if KS_HAS_DENSE_BMI2
+    static const bool has_bmi2 = __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi2");
+    if (dense_variant != DenseVariant::Baseline && has_bmi2) return run_batch_dense_bmi2(in, reason_base, out);
+#endif
+#endif
     DenseBatch b(in, reason_base, out);
     if (!b.eligible()) return false;
     b.run();
     out.dense = true;
     return true;
 }
+
+#ifdef KS_DENSE_BMI2
+#pragma GCC pop_options
+#endif
 
 }  // namespace ks

@@ -31,4 +31,14 @@ namespace ks {
 // without touching `out` or any state otherwise.
 bool run_batch_dense(const BatchInput& in, int32_t reason_base, BatchOutput& out);
 
+// The dense loop also exists compiled for CPUs with POPCNT and BMI2 (dense_bmi2.cpp; GCC on x86-64),
+// which run_batch_dense picks at run time. Same results; Baseline forces the other copy (tests).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(KS_NO_CLONES)
+#define KS_HAS_DENSE_BMI2 1
+#else
+#define KS_HAS_DENSE_BMI2 0
+#endif
+enum class DenseVariant { Auto, Baseline };
+extern DenseVariant dense_variant;
+
 }  // namespace ks

@@ -244,3 +244,44 @@ def test_block_summaries_where_requests_fill_nodes_exactly(wseed, n_nodes, n_tem
     assert blocks[4] and not generic[4]
     assert any(node is None for node, _ in blocks[0])
     assert_same(blocks, generic)
+
+
+@pytest.fixture
+def baseline_dense_copy():
+    """The dense loop's copy for any x86-64 (bit counts and selects written out) instead of the POPCNT/
+    BMI2 copy the CPU would get (csrc/dense_bmi2.cpp)."""
+    from kschedule import _core
+    _core.set_dense_variant("baseline")
+    yield
+    _core.set_dense_variant("auto")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 2**32 - 1), st.integers(65, 700), st.integers(1, 12), st.integers(50, 600), st.booleans(),
+       st.sampled_from([None, 5, 20, 100]), st.sampled_from(["LeastAllocated", "MostAllocated"]),
+       st.integers(0, 2**63))
+def test_the_baseline_copy_of_the_dense_loop_equals_the_bmi2_copy(baseline_dense_copy, wseed, n_nodes, n_templates,
+                                                                  n_pods, interleave, percentage, strategy, seed):
+    from kschedule import _core
+    nodes, pending = workload(wseed, n_nodes, n_templates, n_pods, interleave)
+    profile = profile_for(strategy, 2, 3)
+    base = run(nodes, pending, profile, seed, percentage, True, True)
+    _core.set_dense_variant("auto")
+    try:
+        fast = run(nodes, pending, profile, seed, percentage, True, True)
+    finally:
+        _core.set_dense_variant("baseline")
+    generic = run(nodes, pending, profile, seed, percentage, False, False)
+    assert base[4] and fast[4]
+    assert_same(base, fast)
+    assert_same(base, generic)
+
+
+def test_dense_variant_names():
+    from kschedule import _core
+    assert _core.dense_variant() == "auto"
+    assert isinstance(_core.has_dense_bmi2(), bool)
+    with pytest.raises(ValueError, match="'auto' or 'baseline'"):
+        _core.set_dense_variant("avx9")
+    assert _core.dense_variant() == "auto"

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "gpu_convert.hpp"
+#include "dense.hpp"
 #include "schedule.hpp"
 
 namespace py = pybind11;
@@ -202,6 +204,21 @@ void bind_schedule(py::module_& m) {
           py::arg("pod_class").noconvert(), py::arg("pod_equiv").noconvert(), py::arg("pod_requests").noconvert(), py::arg("pod_nonzero").noconvert(),
           py::arg("dry_run"), py::arg("fit"), py::arg("balanced"), py::arg("reason_base"), py::arg("explain"),
           py::arg("gpu") = py::dict(), py::arg("dense") = true);
+    // Which compiled copy of the dense loop runs (tests compare them): "auto" takes the POPCNT/BMI2 copy
+    // where the CPU has those instructions, "baseline" the copy for any x86-64.
+    m.def("set_dense_variant", [](const std::string& name) {
+        if (name == "auto") ks::dense_variant = ks::DenseVariant::Auto;
+        else if (name == "baseline") ks::dense_variant = ks::DenseVariant::Baseline;
+        else throw py::value_error("dense variant must be 'auto' or 'baseline', not '" + name + "'");
+    }, py::arg("name"));
+    m.def("dense_variant", [] { return ks::dense_variant == ks::DenseVariant::Auto ? "auto" : "baseline"; });
+    m.def("has_dense_bmi2", [] {
+#if KS_HAS_DENSE_BMI2
+        return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi2");
+#else
+        return false;
+#endif
+    });
     m.def("num_feasible_nodes_to_find", &ks::num_feasible_nodes_to_find, py::arg("num_all_nodes"),
           py::arg("percentage"));
     m.def("broken_linear", &ks::broken_linear, py::arg("utilization"), py::arg("score"), py::arg("p"));
