@@ -131,11 +131,12 @@ struct Active {
 };
 
 // floor(x / a) for integers 0 <= x <= 100 * a (a > 0) given inv = fl(1 / a); see the top of the file.
+// The estimate q is within one of the quotient, and the remainder x - q * a is exact (integers below
+// 2^53), so one comparison each way corrects it; both at once keeps the dependency chain short.
 inline double floor_div(double x, double a, double inv) {
-    double q = std::trunc(x * inv);
-    q = q * a > x ? q - 1 : q;
-    q = (q + 1) * a <= x ? q + 1 : q;
-    return q;
+    const double q = std::trunc(x * inv);
+    const double r = x - q * a;
+    return (q - (r < 0 ? 1.0 : 0.0)) + (r >= a ? 1.0 : 0.0);
 }
 
 // The Fit filter (with the static verdicts sok) over a block of positions (arrays offset to it): a free
