@@ -325,6 +325,17 @@ inline uint64_t range_mask(int32_t lo, int32_t hi) {
     return upto & ~((uint64_t{1} << lo) - 1);
 }
 
+// The largest value so far m and how many times it occurs c, taking a value x that occurs cx times.
+// Written with masks and a max instead of conditions: which value is the largest is data, and the
+// compiler turns nested conditionals into branches.
+template <class C>
+inline void take_max(double x, C cx, double& m, C& c) {
+    const C keep = -static_cast<C>(!(x > m));  // x is not a new maximum: the count goes on
+    const C join = -static_cast<C>(x >= m);    // x is (or ties) the maximum
+    c = (c & keep) + (cx & join);
+    m = std::max(m, x);
+}
+
 // A block's summary after some of its positions changed: the best total and its positions so far
 // (top, tie; the changed positions' old bits cleared) take a changed position's new total x (bit).
 inline void take_total(double x, uint64_t bit, double& top, uint64_t& tie) {
@@ -1772,10 +1783,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
             double m = ninf;
             int32_t c = 0;
             for (int32_t b = block_of(pc->a), bend = block_of(pc->b); b < bend; ++b) {
-                const double x = ed.bmax[b];
-                const bool gt = x > m, eq = x == m;
-                c = gt ? ed.bcnt[b] : eq ? c + ed.bcnt[b] : c;
-                m = gt ? x : m;
+                take_max(ed.bmax[b], ed.bcnt[b], m, c);
                 for (size_t q = 0; q < Q; ++q) {
                     top[q] |= ed.okm[b] & ed.normm[(b * Q + q) * 2];
                     nonzero[q] |= ed.okm[b] & ed.normm[(b * Q + q) * 2 + 1];
@@ -1806,15 +1814,13 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
                 nonzero[q] |= okb & ed.normm[(b * Q + q) * 2 + 1];
             }
         }
-        const bool gt = pc->m > best, eq = pc->m == best;
-        ties = gt ? pc->cnt : eq ? ties + pc->cnt : ties;
-        best = gt ? pc->m : best;
+        take_max(pc->m, static_cast<int64_t>(pc->cnt), best, ties);
     }
     for (size_t q = 0; q < Q; ++q)
         if (nonzero[q] && !top[q]) return -1;
     int64_t r = ties > 1 ? static_cast<int64_t>(rng.below(static_cast<uint64_t>(ties))) : 0;
     for (const Piece* pc = pieces; pc < pieces + np; ++pc) {
-        const int64_t c = pc->m == best ? pc->cnt : 0;
+        const int64_t c = pc->cnt & -static_cast<int64_t>(pc->m == best);
         if (r >= c) {
             r -= c;
             continue;
@@ -1824,7 +1830,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
             return found;
         }
         for (int32_t b = block_of(pc->a);; ++b) {
-            const int64_t cb = ed.bmax[b] == best ? ed.bcnt[b] : 0;
+            const int64_t cb = ed.bcnt[b] & -static_cast<int64_t>(ed.bmax[b] == best);
             if (r < cb) {
                 host_pos = b * kSum + select_bit(ed.bmaxm[b], static_cast<int32_t>(r));
                 return found;
