@@ -32,20 +32,51 @@ bool check_groups(int64_t n, const PodColumns& req, const PodColumns& nz, const 
     const int64_t* __restrict zq = nz.data;
     const int64_t rrs = req.row_stride, rps = req.pod_stride, zrs = nz.row_stride, zps = nz.pod_stride;
     bool alike = true;
+    // A run of pods of one group (replicas arriving together) keeps its representative and count in
+    // registers: per-pod stores to rep and size would chain each pod to the previous one's store.
+    int32_t cur = -1;
+    int64_t q = 0, run = 0;
     for (int64_t p = 0; p < n; ++p) {
         const int32_t g = group[p];
-        ++size[g];
-        const int64_t q = rep[g] < 0 ? p : rep[g];
-        rep[g] = q;
+        if (g != cur) {
+            if (cur >= 0) size[cur] += run;
+            if (rep[g] < 0) rep[g] = p;
+            cur = g;
+            q = rep[g];
+            run = 0;
+        }
+        ++run;
         bool eq = cls[p] == cls[q];
         for (int32_t r = 0; r < R; ++r) eq &= rq[r * rrs + p * rps] == rq[r * rrs + q * rps];
         for (int32_t c = 0; c < 2; ++c) eq &= zq[c * zrs + p * zps] == zq[c * zrs + q * zps];
         alike &= eq;
     }
+    if (cur >= 0) size[cur] += run;
     return alike;
 }
 
 }  // namespace
+
+bool factorize(int64_t n, const int64_t* values, int64_t bound, std::vector<int64_t>& uniq,
+               std::vector<int64_t>& first, int64_t* inv) {
+    bool in_range = bound >= 0;
+    for (int64_t i = 0; i < n; ++i) in_range &= values[i] >= 0 && values[i] < bound;  // no early exit
+    if (!in_range) return false;
+    std::vector<int64_t> first_at(static_cast<size_t>(bound), -1);
+    // Backwards, so the smallest index of each value is the one left.
+    for (int64_t i = n - 1; i >= 0; --i) first_at[static_cast<size_t>(values[i])] = i;
+    uniq.clear();
+    first.clear();
+    for (int64_t v = 0; v < bound; ++v) {
+        const int64_t f = first_at[static_cast<size_t>(v)];
+        if (f < 0) continue;
+        first_at[static_cast<size_t>(v)] = static_cast<int64_t>(uniq.size());  // now: v's index in uniq
+        uniq.push_back(v);
+        first.push_back(f);
+    }
+    for (int64_t i = 0; i < n; ++i) inv[i] = first_at[static_cast<size_t>(values[i])];
+    return true;
+}
 
 bool ascending_by_one(const int64_t* v, int64_t n) {
     bool ok = true;

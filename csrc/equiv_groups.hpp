@@ -6,6 +6,7 @@
 // equivalence.row_hash, -1 for a pod alone in its class.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 namespace ks {
 
@@ -28,6 +29,13 @@ enum class GroupedClasses : int32_t {
 // non-zero request rows), cls (static class per pod, the key's first column), group (n ids).
 GroupedClasses grouped_classes(int64_t n, const PodColumns& req, const PodColumns& nz, const int32_t* cls,
                                const int32_t* group, int32_t* equiv);
+
+// np.unique(values, return_index=True, return_inverse=True) for n ints in [0, bound) (spec ids of a
+// batch's pods): uniq ascending, first[k] the index of uniq[k]'s first occurrence, inv[i] the index of
+// values[i] in uniq; two linear passes instead of a sort. False, with nothing written to inv, when a
+// value lies outside [0, bound).
+bool factorize(int64_t n, const int64_t* values, int64_t bound, std::vector<int64_t>& uniq,
+               std::vector<int64_t>& first, int64_t* inv);
 
 // Whether v[i + 1] == v[i] + 1 for every i < n - 1: a batch's pod rows are one run of the pod table
 // (then its columns are read as views, not gathered). One pass, no temporaries.

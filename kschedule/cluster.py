@@ -197,14 +197,16 @@ class NodeTable(_Table):
 
     def defer_pod_sets(self, pod_rows: np.ndarray, node_rows: np.ndarray) -> None:
         """Add pods to the sets of ``pods`` on its next read (rows as they are now: every mutation
-        that renumbers rows reads ``pods`` first)."""
-        self._pending_binds.append((np.array(pod_rows, np.intp), np.array(node_rows, np.intp)))
+        that renumbers rows reads ``pods`` first). The arrays are kept as given, not copied: callers
+        hand over arrays that nothing changes afterwards (Cluster._bind_rows' contract)."""
+        self._pending_binds.append((pod_rows, node_rows))
 
     def _apply_binds(self) -> None:
         pending, self._pending_binds = self._pending_binds, []
         sets = self._pod_sets
         for pod_rows, node_rows in pending:
             # Pods grouped by node, in bind order within a node: one set update per node.
+            node_rows = np.asarray(node_rows, np.intp)
             order = _stable_argsort(node_rows, self.n)
             nr_sorted = node_rows[order]
             pr_sorted = pod_rows[order].tolist()
@@ -772,7 +774,9 @@ class Cluster:
     def _bind_rows(self, pod_rows: np.ndarray, node_rows: np.ndarray, node_columns_done: bool = False,
                    gpu_devices: Optional[np.ndarray] = None, special: Optional[np.ndarray] = None) -> None:
         """Bind pods (rows) to nodes (rows), updating every derived node column (the resource
-        columns only when ``node_columns_done`` is false: the C++ batch updates them itself).
+        columns only when ``node_columns_done`` is false: the C++ batch updates them itself). The
+        row arrays are kept until the node pod sets are next read: callers pass arrays that nothing
+        changes afterwards.
         ``special``, when given, holds every row among ``pod_rows`` whose pod has host ports or GPUs
         (the others need no per-pod work)."""
         p, n = self.pods, self.nodes

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "equiv_groups.hpp"
 
@@ -40,6 +41,17 @@ py::object grouped_classes(const py::array& requests, const py::array& nonzero,
     }
 }
 
+py::tuple factorize(const py::array_t<int64_t, py::array::c_style>& values, int64_t bound) {
+    if (values.ndim() != 1) throw std::invalid_argument("factorize: values must be one-dimensional");
+    const int64_t n = values.size();
+    py::array_t<int64_t> inv(n);
+    std::vector<int64_t> uniq, first;
+    if (!ks::factorize(n, values.data(), bound, uniq, first, inv.mutable_data()))
+        throw py::value_error("factorize: values must lie in [0, " + std::to_string(bound) + ")");
+    return py::make_tuple(py::array_t<int64_t>(uniq.size(), uniq.data()),
+                          py::array_t<int64_t>(first.size(), first.data()), std::move(inv));
+}
+
 bool ascending_by_one(const py::array_t<int64_t, py::array::c_style>& rows) {
     return ks::ascending_by_one(rows.data(), rows.size());
 }
@@ -49,6 +61,9 @@ bool ascending_by_one(const py::array_t<int64_t, py::array::c_style>& rows) {
 void bind_equiv_groups(py::module_& m) {
     m.def("ascending_by_one", &ascending_by_one, py::arg("rows").noconvert(),
           "Whether rows[i + 1] == rows[i] + 1 throughout (int64, contiguous).");
+    m.def("factorize", &factorize, py::arg("values").noconvert(), py::arg("bound"),
+          "np.unique(values, return_index=True, return_inverse=True) for int64 values in [0, bound) "
+          "(contiguous), in linear time: (uniq, first, inverse), int64 arrays.");
     m.def("grouped_classes", &grouped_classes, py::arg("requests"), py::arg("nonzero"),
           py::arg("pod_class").noconvert(), py::arg("groups"),
           "Equivalence classes (kschedule.framework.equivalence) when the groups (int32 per pod, e.g. "

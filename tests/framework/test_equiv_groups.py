@@ -130,3 +130,25 @@ def test_ascending_by_one_and_row_selector(steps, start):
     if want and 0 <= rows.min() and rows.max() < 1000:
         table = np.arange(1000) * 3  # the selector picks the same elements
         assert np.array_equal(table[sel], table[rows])
+
+
+@settings(max_examples=200)
+@given(st.integers(1, 40), st.lists(st.integers(0, 39), max_size=300), st.booleans())
+def test_factorize_equals_numpy_unique(bound, raw, runs):
+    # The spec ids of a batch's pods (kschedule/scheduler.py _plan): any order, or in runs of replicas.
+    values = np.array(sorted(raw) if runs else raw, np.int64) % bound
+    uniq, first, inv = _core.factorize(values, bound)
+    u, f, i = np.unique(values, return_index=True, return_inverse=True)
+    assert np.array_equal(uniq, u) and np.array_equal(first, f) and np.array_equal(inv, i.reshape(-1))
+    assert uniq.dtype == first.dtype == inv.dtype == np.int64
+
+
+def test_factorize_rejects_values_out_of_range_and_wrong_arrays():
+    with pytest.raises(ValueError, match=r"\[0, 3\)"):
+        _core.factorize(np.array([0, 3], np.int64), 3)
+    with pytest.raises(ValueError, match=r"\[0, 3\)"):
+        _core.factorize(np.array([-1], np.int64), 3)
+    with pytest.raises(TypeError):
+        _core.factorize(np.array([0, 1], np.int32), 3)  # int64 only: no silent conversion
+    uniq, first, inv = _core.factorize(np.zeros(0, np.int64), 5)
+    assert len(uniq) == len(first) == len(inv) == 0
