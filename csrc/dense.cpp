@@ -235,20 +235,28 @@ __attribute__((always_inline)) inline v8d load8(const double* p) {
     return x;
 }
 
+__attribute__((always_inline)) inline v8d vmax(v8d a, v8d b) { return a > b ? a : b; }
+
+// The largest lane, as a tree of lane swaps (three steps, not a chain of seven): a block summary's
+// maximum is on the walk's critical path. The order does not matter: no value is NaN.
 __attribute__((always_inline)) inline double hmax(v8d a) {
-    double m = a[0];
-    for (int k = 1; k < 8; ++k) m = std::max(m, a[k]);
-    return m;
+    a = vmax(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3));
+    a = vmax(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5));
+    a = vmax(a, __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6));
+    return a[0];
 }
 
 __attribute__((always_inline)) inline double max_impl(int32_t n, const double* __restrict v) {
+    if (n == 64) {
+        // A whole block (kSum positions): a tree over its eight vectors.
+        v8d x[8];
+        for (int k = 0; k < 8; ++k) x[k] = load8(v + 8 * k);
+        return hmax(vmax(vmax(vmax(x[0], x[1]), vmax(x[2], x[3])), vmax(vmax(x[4], x[5]), vmax(x[6], x[7]))));
+    }
     const double ninf = -std::numeric_limits<double>::infinity();
     v8d acc = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
     int32_t t = 0;
-    for (; t + 8 <= n; t += 8) {
-        const v8d x = load8(v + t);
-        acc = x > acc ? x : acc;
-    }
+    for (; t + 8 <= n; t += 8) acc = vmax(load8(v + t), acc);
     double m = hmax(acc);
     for (; t < n; ++t) m = std::max(m, v[t]);
     return m;
