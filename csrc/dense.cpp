@@ -360,9 +360,11 @@ inline void take_total(double x, uint64_t bit, double& top, uint64_t& tie) {
 typedef long long v8l __attribute__((vector_size(64)));
 
 // WithOk: also the positions whose total is above -inf (ok, bits).
-template <bool WithOk>
-__attribute__((always_inline)) inline double top_impl(int32_t n, const double* __restrict v, uint64_t* __restrict tie,
+// N: the number of positions when it is known (a whole block: the loops unroll), else 0 (n).
+template <bool WithOk, int N>
+__attribute__((always_inline)) inline double top_body(int32_t n_, const double* __restrict v, uint64_t* __restrict tie,
                                                       uint64_t* __restrict ok) {
+    const int32_t n = N > 0 ? N : n_;
     const double m = max_impl(n, v);
     const double ninf = -std::numeric_limits<double>::infinity();
     // The equal lanes of each 8 positions as bits, weighted in vector registers and or-ed at the end
@@ -389,6 +391,12 @@ __attribute__((always_inline)) inline double top_impl(int32_t n, const double* _
     *tie = m == ninf ? 0 : bits;
     if (WithOk) *ok = fb;
     return m;
+}
+
+template <bool WithOk>
+__attribute__((always_inline)) inline double top_impl(int32_t n, const double* __restrict v, uint64_t* __restrict tie,
+                                                      uint64_t* __restrict ok) {
+    return n == kSum ? top_body<WithOk, kSum>(n, v, tie, ok) : top_body<WithOk, 0>(n, v, tie, ok);
 }
 
 KS_VECTOR double top_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie) {
