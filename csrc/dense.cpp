@@ -102,7 +102,7 @@ struct EquivData {
     // touched only needs its summary again; otherwise binds mark positions dirty for the walk.
     bool eager = false;
     int32_t left = 0;   // pods of the class not yet scheduled in the batch
-    kvec<double> val;
+    kvec<float> val;  // whole numbers below 2^24 (DenseBatch::eligible), exact in float
     kvec<uint64_t> okm;
     kvec<int32_t> bfeas;
     kvec<double> bmax;    // -inf: no feasible position
@@ -356,55 +356,98 @@ inline void take_total(double x, uint64_t bit, double& top, uint64_t& tie) {
 }
 
 // The largest of v[0..n) (n <= 64; -inf if n is 0) and the positions that have it, as bits (none when
-// it is -inf: no feasible position).
-typedef long long v8l __attribute__((vector_size(64)));
+// it is -inf: no feasible position). Totals are stored as float (ClassData's exactness bound keeps them
+// whole numbers below 2^24): sixteen to a vector.
+typedef float v16f __attribute__((vector_size(64)));
+typedef int32_t v16i __attribute__((vector_size(64)));
+
+__attribute__((always_inline)) inline v16f load16(const float* p) {
+    v16f x;
+    std::memcpy(&x, p, sizeof x);
+    return x;
+}
+
+__attribute__((always_inline)) inline v16f vmax16(v16f a, v16f b) { return a > b ? a : b; }
+
+// The largest lane, by four steps of lane swaps (see hmax).
+__attribute__((always_inline)) inline float hmax16(v16f a) {
+    a = vmax16(a, __builtin_shufflevector(a, a, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+    a = vmax16(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+    a = vmax16(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+    a = vmax16(a, __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+    return a[0];
+}
+
+// The or of the lanes.
+__attribute__((always_inline)) inline uint32_t hor16(v16i a) {
+    a |= __builtin_shufflevector(a, a, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    a |= __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
+    a |= __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+    a |= __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+    return static_cast<uint32_t>(a[0]);
+}
 
 // WithOk: also the positions whose total is above -inf (ok, bits).
 // N: the number of positions when it is known (a whole block: the loops unroll), else 0 (n).
 template <bool WithOk, int N>
-__attribute__((always_inline)) inline double top_body(int32_t n_, const double* __restrict v, uint64_t* __restrict tie,
+__attribute__((always_inline)) inline double top_body(int32_t n_, const float* __restrict v, uint64_t* __restrict tie,
                                                       uint64_t* __restrict ok) {
     const int32_t n = N > 0 ? N : n_;
-    const double m = max_impl(n, v);
-    const double ninf = -std::numeric_limits<double>::infinity();
-    // The equal lanes of each 8 positions as bits, weighted in vector registers and or-ed at the end
-    // (compilers do not turn the scalar form into vector compares).
-    const v8d mv = {m, m, m, m, m, m, m, m};
-    const v8d iv = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
-    v8l acc = {0, 0, 0, 0, 0, 0, 0, 0}, feas = acc;
-    v8l w = {1, 2, 4, 8, 16, 32, 64, 128};
+    const float ninf = -std::numeric_limits<float>::infinity();
+    const v16f iv = {ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf, ninf};
+    float m;
     int32_t t = 0;
-    for (; t + 8 <= n; t += 8, w <<= 8) {
-        const v8d x = load8(v + t);
-        acc |= (x == mv) & w;
-        if (WithOk) feas |= (x != iv) & w;
+    if (N == 64) {
+        m = hmax16(vmax16(vmax16(load16(v), load16(v + 16)), vmax16(load16(v + 32), load16(v + 48))));
+        t = 64;
+    } else {
+        v16f acc = iv;
+        for (; t + 16 <= n; t += 16) acc = vmax16(load16(v + t), acc);
+        m = hmax16(acc);
+        for (int32_t u = t; u < n; ++u) m = std::max(m, v[u]);
     }
-    uint64_t bits = 0, fb = 0;
-    for (int k = 0; k < 8; ++k) {
-        bits |= static_cast<uint64_t>(acc[k]);
-        fb |= static_cast<uint64_t>(feas[k]);
+    // The equal lanes of each 16 positions as bits, weighted in vector registers and or-ed at the
+    // end (compilers do not turn the scalar form into vector compares).
+    const v16f mv = {m, m, m, m, m, m, m, m, m, m, m, m, m, m, m, m};
+    const v16i w = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
+    // Positions 0..31 weighted into one vector, 32..63 into another: two reductions at the end.
+    v16i lo = {}, hi = {}, flo = {}, fhi = {};
+    int32_t c = 0;
+    for (; c + 16 <= n; c += 16) {
+        const v16f x = load16(v + c);
+        const v16i wc = w << (c & 16);
+        const v16i e = (x == mv) & wc, f = (x != iv) & wc;
+        if (c < 32) {
+            lo |= e;
+            if (WithOk) flo |= f;
+        } else {
+            hi |= e;
+            if (WithOk) fhi |= f;
+        }
     }
-    for (; t < n; ++t) {
-        bits |= static_cast<uint64_t>(v[t] == m) << t;
-        if (WithOk) fb |= static_cast<uint64_t>(v[t] != ninf) << t;
+    uint64_t bits = hor16(lo) | static_cast<uint64_t>(hor16(hi)) << 32, fb = 0;
+    if (WithOk) fb = hor16(flo) | static_cast<uint64_t>(hor16(fhi)) << 32;
+    for (; c < n; ++c) {
+        bits |= static_cast<uint64_t>(v[c] == m) << c;
+        if (WithOk) fb |= static_cast<uint64_t>(v[c] != ninf) << c;
     }
     *tie = m == ninf ? 0 : bits;
     if (WithOk) *ok = fb;
-    return m;
+    return static_cast<double>(m);
 }
 
 template <bool WithOk>
-__attribute__((always_inline)) inline double top_impl(int32_t n, const double* __restrict v, uint64_t* __restrict tie,
+__attribute__((always_inline)) inline double top_impl(int32_t n, const float* __restrict v, uint64_t* __restrict tie,
                                                       uint64_t* __restrict ok) {
     return n == kSum ? top_body<WithOk, kSum>(n, v, tie, ok) : top_body<WithOk, 0>(n, v, tie, ok);
 }
 
-KS_VECTOR double top_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie) {
+KS_VECTOR double top_of(int32_t n, const float* __restrict v, uint64_t* __restrict tie) {
     return top_impl<false>(n, v, tie, nullptr);
 }
 
 // top_of, and the positions whose total is above -inf (ok, bits).
-KS_VECTOR double top_ok_of(int32_t n, const double* __restrict v, uint64_t* __restrict tie, uint64_t* __restrict ok) {
+KS_VECTOR double top_ok_of(int32_t n, const float* __restrict v, uint64_t* __restrict tie, uint64_t* __restrict ok) {
     return top_impl<true>(n, v, tie, ok);
 }
 
@@ -784,12 +827,12 @@ private:
     bool eager_ok_ = false;  // the batch's shape allows eager classes (see setup)
     kvec<int32_t> le_at_;  // per slot: live index, -1
     kvec<int32_t> le_slot_;
-    kvec<double*> le_val_;  // the class's val.data(), in a flat list for bind_eager's loop
+    kvec<float*> le_val_;  // the class's val.data(), in a flat list for bind_eager's loop
     kvec<double> le_q0_, le_q1_, le_bq0_, le_bq1_, le_cf_, le_out_;
     kvec<int64_t> le_fq_, le_fv_;
     int64_t binds_ = 0;
     kvec<Piece> pieces_;   // equiv_blocks' window
-    kvec<kvec<double>> val_pool_;  // totals arrays of classes with no pod left
+    kvec<kvec<float>> val_pool_;  // totals arrays of classes with no pod left
     // Positions refilter_block took in the current window, and their blocks.
     struct PendBlock {
         int32_t b, begin, end;
@@ -931,17 +974,26 @@ bool DenseBatch::eligible() {
     if (std::abs(in.fit.weight) > (1 << 20) || std::abs(in.balanced.weight) > (1 << 20)) return false;
     for (int64_t w : in.fit.weights)
         if (w < 0 || w > (1 << 20)) return false;
-    for (int32_t c = 0; c < in.num_static; ++c)
-        for (int32_t k = 0; k < K; ++k) {
+    // A total is a sum of whole numbers, each a weight times a score: NodeResourcesFit and
+    // BalancedAllocation score 0..100, so do normalized static plugins; the others their raw scores.
+    // Totals are kept as float (EquivData::val), exact while below 2^24 in magnitude.
+    double bound = 100.0 * (std::fabs(static_cast<double>(in.fit.weight)) +
+                            std::fabs(static_cast<double>(in.balanced.weight)));
+    for (int32_t k = 0; k < K; ++k) {
+        const bool normalized = in.static_scores_meta[k].normalize != Normalize::None;
+        double largest = 0;
+        for (int32_t c = 0; c < in.num_static; ++c) {
             const int64_t* sc = in.static_score(c, k);
             if (sc == nullptr) continue;  // not active
-            const bool normalized = in.static_scores_meta[k].normalize != Normalize::None;
             int64_t lo = 0, hi = 0;
             min_max(N, sc, lo, hi);
             if (hi > INT32_MAX || lo < -INT32_MAX) return false;  // int32 copies (masked_max)
             if (normalized && lo < 0) return false;               // floor_div's domain
+            largest = std::max(largest, normalized ? 100.0 : static_cast<double>(std::max(hi, -lo)));
         }
-    return true;
+        bound += std::fabs(static_cast<double>(in.static_scores_meta[k].weight)) * largest;
+    }
+    return bound < 16777216.0;
 }
 
 void DenseBatch::setup() {
@@ -1440,13 +1492,15 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
         }
     uint8_t* ok = ok_.data();
     filter_range(cd, 0, M_, ok);
-    double* val = ed.val.data();
+    float* val = ed.val.data();
+    double* T = tot_.data();
     if (contiguous_shape() && Q <= 2 && !any_irregular_) {
         NormTerm nt[2];
         int32_t nq = 0;
         for (size_t q = 0; q < Q; ++q)
             if (norm_term(cd, q, cd.norm_top[q], nt[nq])) ++nq;
-        contig_totals(cd, 0, M_, ok, nt, nq, val);
+        contig_totals(cd, 0, M_, ok, nt, nq, T);
+        for (int32_t j = 0; j < M_; ++j) val[j] = static_cast<float>(T[j]);
     } else {
         // Any other shape, or irregular positions (totals_at's scalar kernels): through gathers.
         int32_t F = 0;
@@ -1454,11 +1508,10 @@ void DenseBatch::activate(EquivData& ed, const ClassData& cd) {
             P_[F] = j;
             F += ok[j];
         }
-        double* T = tot_.data();
         totals_at(F, P_.data(), cd, T);
         for (size_t q = 0; q < Q; ++q) add_normalized_at(F, P_.data(), cd, q, cd.norm_top[q], T);
-        std::fill(val, val + M_, -std::numeric_limits<double>::infinity());
-        for (int32_t j = 0; j < F; ++j) val[P_[j]] = T[j];
+        std::fill(val, val + M_, -std::numeric_limits<float>::infinity());
+        for (int32_t j = 0; j < F; ++j) val[P_[j]] = static_cast<float>(T[j]);
     }
     for (int32_t b = 0; b < nb; ++b) {
         const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
@@ -1542,8 +1595,8 @@ void DenseBatch::bind_eager(int32_t j) {
     }
     // Only the totals (-inf: infeasible): a class's verdict bits and summary of the block are derived
     // from them when it next reads the block (summarize_eager). A store per class, no load.
-    double* const* val = le_val_.data();
-    for (int32_t i = 0; i < n; ++i) val[i][j] = out[i];
+    float* const* val = le_val_.data();
+    for (int32_t i = 0; i < n; ++i) val[i][j] = static_cast<float>(out[i]);
 }
 
 // A class's last pod is being scheduled: binds stop marking its caches.
@@ -1593,7 +1646,7 @@ void DenseBatch::rescore_own(EquivData& ed, const ClassData& cd, int32_t j) {
         ed.okm[b] &= ~bit;
     }
     ed.bfeas[b] = popcount64(ed.okm[b]);
-    ed.val[j] = x;
+    ed.val[j] = static_cast<float>(x);
     // The summary as score_pending updates it for a few changes.
     double top = ed.bmax[b];
     uint64_t tie = ed.bmaxm[b] & ~bit;
@@ -1649,7 +1702,7 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
             // Many changes (or the block's first summary): the summary again from scratch.
             for (int32_t t = pb.begin; t < pb.end; ++t) {
                 const int32_t j = pend_[t];
-                ed.val[j] = (okm >> (j % kSum)) & 1 ? *T++ : ninf;
+                ed.val[j] = static_cast<float>((okm >> (j % kSum)) & 1 ? *T++ : ninf);
             }
             summarize(ed, b);
             continue;
@@ -1662,11 +1715,11 @@ void DenseBatch::score_pending(EquivData& ed, const ClassData& cd) {
             const int32_t j = pend_[t];
             const uint64_t bit = uint64_t{1} << (j % kSum);
             if (!(okm & bit)) {
-                ed.val[j] = ninf;
+                ed.val[j] = static_cast<float>(ninf);
                 continue;
             }
             const double x = *T++;
-            ed.val[j] = x;
+            ed.val[j] = static_cast<float>(x);
             take_total(x, bit, top, tie);
         }
         set_summary(ed, b, top, tie);
@@ -1703,7 +1756,7 @@ void DenseBatch::summarize_eager(EquivData& ed, int32_t b) {
 
 void DenseBatch::summarize(EquivData& ed, int32_t b) {
     const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
-    const double* v = ed.val.data() + a;
+    const float* v = ed.val.data() + a;
     uint64_t tie;
     const double top = top_of(len, v, &tie);
     ed.bmax[b] = top;
@@ -1817,7 +1870,7 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
                 pc->tie = tie;
             } else if (okb) {
                 // The block's best totals lie outside the piece: its own maximum and ties.
-                const double* v = ed.val.data() + pc->a;
+                const float* v = ed.val.data() + pc->a;
                 pc->m = top_of(pc->b - pc->a, v, &pc->tie);
                 pc->tie <<= pc->a - base;
             } else {

@@ -167,6 +167,31 @@ def test_large_quantities_fall_back_to_the_generic_loop():
     assert d[0] == g[0] and all(n is not None for n, _ in d[0])
 
 
+@pytest.mark.parametrize("weight, dense", [(50_000, True), (90_000, False)])
+def test_totals_beyond_float_precision_fall_back_to_the_generic_loop(weight, dense):
+    # The dense loop keeps replica totals as float: whole numbers below 2^24. Two score plugins of
+    # weight 90,000 can reach 100 * 180,000 > 2^24, so that batch takes the generic loop; at 50,000
+    # the bound holds. Either way the placements are the generic loop's.
+    nodes = [{"kind": "Node", "metadata": {"name": f"n{i:03d}", "labels": {"topology.kubernetes.io/zone": ZONES[i % 3]}},
+              "spec": {"taints": [TAINTS[0]] if i % 4 == 0 else []},
+              "status": {"allocatable": {"cpu": f"{2 + i % 5}", "memory": f"{4 + i % 3}Gi", "pods": "20"}}}
+             for i in range(150)]
+    template = {"containers": [{"name": "c", "resources": {"requests": {"cpu": "300m", "memory": "512Mi"}}}],
+                "affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                    {"weight": 7, "preference": {"matchExpressions": [
+                        {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["b"]}]}}]}}}
+    pending = [{"kind": "Pod", "metadata": {"name": f"p{j}"}, "spec": template} for j in range(300)]
+    profile = Profile.from_config({
+        "apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration",
+        "profiles": [{"schedulerName": "default-scheduler", "plugins": {"score": {"enabled": [
+            {"name": "TaintToleration", "weight": weight}, {"name": "NodeAffinity", "weight": weight}]}}}]})
+    d = run(nodes, [], pending, profile, 5, None, True, True)
+    g = run(nodes, [], pending, profile, 5, None, False, False)
+    assert d[3] is dense and not g[3]
+    assert d[0] == g[0] and d[2] == g[2]
+    assert np.array_equal(d[1][0], g[1][0])
+
+
 def test_a_large_request_alone_falls_back_to_the_generic_loop():
     # Nodes within range, one pod's memory request at 2^46: the batch leaves the dense loop (its
     # checks run per column over all pods), and the results are the generic loop's.
