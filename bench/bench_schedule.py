@@ -2,9 +2,11 @@
 
 Clusters come from ``synth``: ``n_nodes`` nodes (``--bench-nodes``, default 1k/5k/10k/100k) with
 about 2 bound background pods per node (varied starting utilisation), and ``--bench-pods`` (default
-100,000) pending pods of three kinds: ``distinct`` (every pod its own request pair), ``replicas``
-(100 Deployments, identical templates, interleaved in arrival order as concurrent rollouts are) and
-``grouped`` (the same Deployments, each one's replicas arriving together). Every round starts from a fresh cluster built in the
+100,000) pending pods of four kinds: ``distinct`` (every pod its own request pair), ``replicas``
+(100 Deployments, identical templates, uniformly interleaved in arrival order), ``grouped`` (the same
+Deployments, each one's replicas arriving together) and ``rollout`` (the same Deployments in the order
+the ReplicaSet controller creates their pods: five ReplicaSets at a time, slow-start batches;
+``synth.rollout_order``). Every round starts from a fresh cluster built in the
 untimed setup; the timed part is creating the Scheduler and one ``schedule`` call. Two sources:
 
 * ``dicts`` -- the pods are passed as Pod dicts (end to end: parsing and adding them to the cluster
@@ -28,7 +30,7 @@ from kschedule.cluster import Cluster
 from kschedule.scheduler import Scheduler
 from numpy_scheduler import IMPLEMENTATIONS
 
-KINDS = ("distinct", "replicas", "grouped")
+KINDS = ("distinct", "replicas", "grouped", "rollout")
 
 
 def _record(benchmark, n_nodes: int, n_pods: int, placements: list) -> None:

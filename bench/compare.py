@@ -1,11 +1,12 @@
 """Engine vs numpy vs pure Python on one workload, in one process: medians, pods/s and ratios.
 
-    python bench/compare.py                      # 5,000 nodes, 1,000 pods, all three kinds (~3 min)
+    python bench/compare.py                      # 5,000 nodes, 1,000 pods, all four kinds (~4 min)
     python bench/compare.py --nodes 10000 --pods 5000 --python-pods 500 --rounds 5
 
 Workload (``synth``): ``--nodes`` nodes with ~2 bound background pods per node, and ``--pods``
-pending pods of each kind (``distinct`` requests; ``replicas`` of 100 Deployments, interleaved;
-``grouped``: the same Deployments, each one's replicas together), default
+pending pods of each kind (``distinct`` requests; ``replicas`` of 100 Deployments, uniformly
+interleaved; ``grouped``: the same Deployments, each one's replicas together; ``rollout``: the same
+Deployments in the order the ReplicaSet controller creates their pods, ``synth.rollout_order``), default
 profile, seed 0. Each implementation of ``numpy_scheduler.IMPLEMENTATIONS`` builds its state from
 the same dicts (untimed), then one ``schedule(pod dicts)`` call is timed (parsing the pods
 included, for all three); every round starts from fresh state. Three more rows isolate the scheduling
@@ -109,7 +110,7 @@ def main(argv=None) -> int:
     ap.add_argument("--nodes", type=int, default=5000)
     ap.add_argument("--pods", type=int, default=1000)
     ap.add_argument("--python-pods", type=int, default=None, help="pods for the pure-Python loop (default: --pods)")
-    ap.add_argument("--kinds", default="distinct,replicas,grouped")
+    ap.add_argument("--kinds", default="distinct,replicas,grouped,rollout")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--python-rounds", type=int, default=None, help="rounds of the pure-Python loop (default: --rounds)")
     ap.add_argument("--background", type=float, default=2.0, help="bound background pods per node")

@@ -373,11 +373,50 @@ def deployment_templates(deployments: int = 100, seed: int = 0) -> list:
     return out
 
 
+# The ReplicaSet controller's pace (pkg/controller/replicaset/replica_set.go, kube-controller-manager
+# defaults): a sync creates at most BurstReplicas pods, in slow-start batches of 1, 2, 4, ...
+# (slowStartBatch, SlowStartInitialBatchSize = 1), and ConcurrentRSSyncs ReplicaSets sync at once.
+BURST_REPLICAS = 500
+CONCURRENT_RS_SYNCS = 5
+
+
+def rollout_order(replicas: Sequence[int], seed: int = 0) -> np.ndarray:
+    """The Deployment of each pod in arrival order when the Deployments are created together and the
+    ReplicaSet controller creates their pods: CONCURRENT_RS_SYNCS workers take the ReplicaSets in
+    order; a worker's sync creates up to BURST_REPLICAS pods in batches of 1, 2, 4, ...; a worker
+    that finishes a ReplicaSet takes the next. Each round, every busy worker issues its next batch
+    and the round's creations reach the scheduling queue in random order (concurrent requests through
+    one rate-limited client)."""
+    rng = np.random.default_rng([seed, 5])
+    queue = [d for d, r in enumerate(replicas) if r > 0][::-1]
+    left = {d: int(replicas[d]) for d in queue}
+    workers: list = []  # [deployment, pods left in this sync, next batch size]
+    out = []
+    while queue or workers:
+        while len(workers) < CONCURRENT_RS_SYNCS and queue:
+            d = queue.pop()
+            workers.append([d, min(left[d], BURST_REPLICAS), 1])
+        round_ = []
+        for w in workers:
+            d, sync_left, batch = w
+            b = min(batch, sync_left)
+            round_ += [d] * b
+            left[d] -= b
+            w[1], w[2] = sync_left - b, 2 * batch
+            if w[1] == 0 and left[d] > 0:  # the next sync of the same ReplicaSet starts slow again
+                w[1], w[2] = min(left[d], BURST_REPLICAS), 1
+        workers = [w for w in workers if left[w[0]] > 0]
+        out += rng.permutation(round_).tolist()
+    return np.array(out, dtype=np.int64)
+
+
 def make_deployment_pods(count: int, deployments: int = 100, seed: int = 0,
-                         bind_to: Optional[Sequence[str]] = None, interleave: bool = True) -> list:
+                         bind_to: Optional[Sequence[str]] = None, interleave: bool = True,
+                         order: Optional[str] = None) -> list:
     """``count`` replicas of ``deployments`` Deployments (Zipf-like replica counts, each at least 1
-    when ``count >= deployments``). ``interleave`` mixes the Deployments in arrival order (as
-    concurrent rollouts do); otherwise replicas of one Deployment arrive together."""
+    when ``count >= deployments``). Arrival order: ``interleave`` mixes the Deployments uniformly
+    (every order of the pods equally likely); otherwise replicas of one Deployment arrive together;
+    ``order="rollout"`` is the ReplicaSet controller's order (:func:`rollout_order`)."""
     rng = np.random.default_rng([seed, 4])
     tpl = deployment_templates(deployments, seed)
     w = 1.0 / np.arange(1, deployments + 1) ** 0.8
@@ -385,7 +424,9 @@ def make_deployment_pods(count: int, deployments: int = 100, seed: int = 0,
     base = min(1, count // deployments)
     extra = rng.multinomial(count - base * deployments, w)
     which = np.repeat(np.arange(deployments), base + extra)
-    if interleave:
+    if order == "rollout":
+        which = rollout_order(base + extra, seed)
+    elif interleave:
         rng.shuffle(which)
     nodes = _placement(rng, count, bind_to)
     pods = []
@@ -401,15 +442,18 @@ def make_deployment_pods(count: int, deployments: int = 100, seed: int = 0,
 
 
 def make_pods(kind: str, count: int, seed: int = 0, bind_to: Optional[Sequence[str]] = None) -> list:
-    """``kind`` is ``"distinct"``, ``"replicas"`` (100 Deployments, interleaved in arrival order),
-    ``"grouped"`` (the same Deployments, each one's replicas arriving together) or ``"mixed"`` (half
-    replicas, half distinct)."""
+    """``kind`` is ``"distinct"``, ``"replicas"`` (100 Deployments, uniformly interleaved in arrival
+    order), ``"grouped"`` (the same Deployments, each one's replicas arriving together),
+    ``"rollout"`` (the same Deployments in the ReplicaSet controller's order, :func:`rollout_order`)
+    or ``"mixed"`` (half replicas, half distinct)."""
     if kind == "distinct":
         return make_distinct_pods(count, seed, bind_to)
     if kind == "replicas":
         return make_deployment_pods(count, 100, seed, bind_to)
     if kind == "grouped":
         return make_deployment_pods(count, 100, seed, bind_to, interleave=False)
+    if kind == "rollout":
+        return make_deployment_pods(count, 100, seed, bind_to, interleave=False, order="rollout")
     if kind == "mixed":
         half = count // 2
         return (make_deployment_pods(count - half, 100, seed, bind_to)

@@ -56,6 +56,7 @@ constexpr int32_t kIncremental = 16;
 // Up to this many gathered positions, totals are computed by scalar code (fused22_few).
 constexpr int32_t kFew = 4;
 constexpr int64_t kTurnsForEager = 8;  // eager classes when the class changes more often than every 8th pod  // stale positions up to which a block summary is updated in place
+constexpr int32_t kBindSummaries = 8;  // at most this many eager classes: summaries kept at bind time
 constexpr int32_t kSum = 64;        // positions per block summary of an equivalence class (one dirty mask)
 static_assert(kSum == 64, "a block's dirty positions are the bits of one uint64_t");
 constexpr double kLimit = 70368744177664.0;  // 2^46: 101 * kLimit < 2^53
@@ -827,6 +828,7 @@ private:
     bool eager_ok_ = false;  // the batch's shape allows eager classes (see setup)
     kvec<int32_t> le_at_;  // per slot: live index, -1
     kvec<int32_t> le_slot_;
+    kvec<EquivData*> le_ed_;  // per live index, the class
     kvec<float*> le_val_;  // the class's val.data(), in a flat list for bind_eager's loop
     kvec<double> le_q0_, le_q1_, le_bq0_, le_bq1_, le_cf_, le_out_;
     kvec<int64_t> le_fq_, le_fv_;
@@ -1544,6 +1546,7 @@ bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
     const size_t S = static_cast<size_t>(slots_);
     if (le_slot_.empty()) {
         le_slot_.assign(S, -1);
+        le_ed_.assign(S, nullptr);
         le_val_.assign(S, nullptr);
         for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_, &le_out_}) v->assign(S, 0.0);
         le_cf_.assign(static_cast<size_t>(M_) * S, 0.0);
@@ -1554,6 +1557,7 @@ bool DenseBatch::make_eager(EquivData& ed, const ClassData& cd) {
     const int32_t i = nle_++;
     le_at_[ed.slot] = i;
     le_slot_[i] = ed.slot;
+    le_ed_[i] = &ed;
     le_val_[i] = ed.val.data();
     le_q0_[i] = fact_[0].q;
     le_q1_[i] = fact_[1].q;
@@ -1593,10 +1597,34 @@ void DenseBatch::bind_eager(int32_t j) {
             n, le_cf_.data() + static_cast<size_t>(j) * S, le_q0_.data(), le_q1_.data(), le_bq0_.data(),
             le_bq1_.data(), le_fq_.data(), S, nf, le_fv_.data(), x, w0, w1, w0 + w1, wf_, wb_, out);
     }
-    // Only the totals (-inf: infeasible): a class's verdict bits and summary of the block are derived
-    // from them when it next reads the block (summarize_eager). A store per class, no load.
+    // The totals (-inf: infeasible). A class's verdict bits and summary of the block are derived from
+    // them when it next reads the block (summarize_eager), a store per class and no load; with few
+    // classes (Deployments rolling out a few at a time) the summaries are kept current here instead.
     float* const* val = le_val_.data();
     for (int32_t i = 0; i < n; ++i) val[i][j] = static_cast<float>(out[i]);
+    if (n <= kBindSummaries) {
+        const int32_t b = j / kSum;
+        const uint64_t bit = uint64_t{1} << (j % kSum);
+        const double ninf = -std::numeric_limits<double>::infinity();
+        for (int32_t i = 0; i < n; ++i) {
+            EquivData& ed = *le_ed_[i];
+            if (ed.seen[b] + 1 != block_binds_[b]) continue;  // other changes unseen: left to the read
+            const double x = out[i];
+            double top = ed.bmax[b];
+            uint64_t tie = ed.bmaxm[b] & ~bit, okm = ed.okm[b] & ~bit;
+            if (x != ninf) {
+                okm |= bit;
+                take_total(x, bit, top, tie);
+            }
+            if (tie == 0 && okm != 0) continue;  // the best total left j: computed again when read
+            ed.okm[b] = okm;
+            ed.bfeas[b] = popcount64(okm);
+            ed.bmax[b] = okm == 0 ? ninf : top;
+            ed.bmaxm[b] = tie;
+            ed.bcnt[b] = popcount64(tie);
+            ed.seen[b] = block_binds_[b];
+        }
+    }
 }
 
 // A class's last pod is being scheduled: binds stop marking its caches.
@@ -1609,6 +1637,7 @@ void DenseBatch::retire(EquivData& ed) {
         le_at_[ed.slot] = -1;
         if (i == last) return;
         le_slot_[i] = le_slot_[last];
+        le_ed_[i] = le_ed_[last];
         le_val_[i] = le_val_[last];
         le_at_[le_slot_[i]] = i;
         for (auto* v : {&le_q0_, &le_q1_, &le_bq0_, &le_bq1_}) (*v)[i] = (*v)[last];
