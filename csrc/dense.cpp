@@ -7,7 +7,9 @@
 // from a multiplication by the divisor's reciprocal, whose relative error (< 2^-52) leaves the
 // truncated estimate within one of the true quotient, then corrects it with two exact products.
 // BalancedAllocation is a double formula upstream already: its divisions stay divisions, and its
-// operations run in the same order.
+// operations run in the same order. A total is a sum of weights times scores, a whole number; the
+// replica caches store totals as float, which `eligible` allows only while every total's magnitude
+// stays below 2^24 (exact in float, compared as exactly as in double).
 #include "dense.hpp"
 
 #include <algorithm>
