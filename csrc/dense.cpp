@@ -232,13 +232,18 @@ typedef double v8d __attribute__((vector_size(64)));
 // The helpers below are inlined into each clone; a v8d never crosses a call boundary.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
-__attribute__((always_inline)) inline v8d load8(const double* p) {
-    v8d x;
+// A vector of V's width from p (unaligned).
+template <class V, class T>
+__attribute__((always_inline)) inline V loadv(const T* p) {
+    V x;
     std::memcpy(&x, p, sizeof x);
     return x;
 }
 
-__attribute__((always_inline)) inline v8d vmax(v8d a, v8d b) { return a > b ? a : b; }
+__attribute__((always_inline)) inline v8d load8(const double* p) { return loadv<v8d>(p); }
+
+template <class V>
+__attribute__((always_inline)) inline V vmax(V a, V b) { return a > b ? a : b; }
 
 // The largest lane, as a tree of lane swaps (three steps, not a chain of seven): a block summary's
 // maximum is on the walk's critical path. The order does not matter: no value is NaN.
@@ -359,25 +364,19 @@ inline void take_total(double x, uint64_t bit, double& top, uint64_t& tie) {
 }
 
 // The largest of v[0..n) (n <= 64; -inf if n is 0) and the positions that have it, as bits (none when
-// it is -inf: no feasible position). Totals are stored as float (ClassData's exactness bound keeps them
-// whole numbers below 2^24): sixteen to a vector.
+// it is -inf: no feasible position). Totals are stored as float (whole numbers below 2^24, which
+// DenseBatch::eligible checks): sixteen to a vector.
 typedef float v16f __attribute__((vector_size(64)));
 typedef int32_t v16i __attribute__((vector_size(64)));
 
-__attribute__((always_inline)) inline v16f load16(const float* p) {
-    v16f x;
-    std::memcpy(&x, p, sizeof x);
-    return x;
-}
-
-__attribute__((always_inline)) inline v16f vmax16(v16f a, v16f b) { return a > b ? a : b; }
+__attribute__((always_inline)) inline v16f load16(const float* p) { return loadv<v16f>(p); }
 
 // The largest lane, by four steps of lane swaps (see hmax).
 __attribute__((always_inline)) inline float hmax16(v16f a) {
-    a = vmax16(a, __builtin_shufflevector(a, a, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
-    a = vmax16(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
-    a = vmax16(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
-    a = vmax16(a, __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+    a = vmax(a, __builtin_shufflevector(a, a, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+    a = vmax(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+    a = vmax(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+    a = vmax(a, __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
     return a[0];
 }
 
@@ -401,11 +400,11 @@ __attribute__((always_inline)) inline double top_body(int32_t n_, const float* _
     float m;
     int32_t t = 0;
     if (N == 64) {
-        m = hmax16(vmax16(vmax16(load16(v), load16(v + 16)), vmax16(load16(v + 32), load16(v + 48))));
+        m = hmax16(vmax(vmax(load16(v), load16(v + 16)), vmax(load16(v + 32), load16(v + 48))));
         t = 64;
     } else {
         v16f acc = iv;
-        for (; t + 16 <= n; t += 16) acc = vmax16(load16(v + t), acc);
+        for (; t + 16 <= n; t += 16) acc = vmax(load16(v + t), acc);
         m = hmax16(acc);
         for (int32_t u = t; u < n; ++u) m = std::max(m, v[u]);
     }
