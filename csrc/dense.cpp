@@ -2083,10 +2083,19 @@ bool run_batch_dense_bmi2(const BatchInput& in, int32_t reason_base, BatchOutput
 
 DenseVariant dense_variant = DenseVariant::Auto;
 
+bool dense_bmi2_available() {
+#if KS_HAS_DENSE_BMI2
+    static const bool has = __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi2");
+    return has;
+#else
+    return false;
+#endif
+}
+
 bool run_batch_dense(const BatchInput& in, int32_t reason_base, BatchOutput& out) {
 #if KS_HAS_DENSE_BMI2
-    static const bool has_bmi2 = __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi2");
-    if (dense_variant != DenseVariant::Baseline && has_bmi2) return run_batch_dense_bmi2(in, reason_base, out);
+    if (dense_variant != DenseVariant::Baseline && dense_bmi2_available())
+        return run_batch_dense_bmi2(in, reason_base, out);
 #endif
 #endif
     DenseBatch b(in, reason_base, out);

@@ -40,5 +40,7 @@ bool run_batch_dense(const BatchInput& in, int32_t reason_base, BatchOutput& out
 #endif
 enum class DenseVariant { Auto, Baseline };
 extern DenseVariant dense_variant;
+// Whether this build has the POPCNT/BMI2 copy and this CPU can run it.
+bool dense_bmi2_available();
 
 }  // namespace ks

@@ -212,13 +212,7 @@ void bind_schedule(py::module_& m) {
         else throw py::value_error("dense variant must be 'auto' or 'baseline', not '" + name + "'");
     }, py::arg("name"));
     m.def("dense_variant", [] { return ks::dense_variant == ks::DenseVariant::Auto ? "auto" : "baseline"; });
-    m.def("has_dense_bmi2", [] {
-#if KS_HAS_DENSE_BMI2
-        return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi2");
-#else
-        return false;
-#endif
-    });
+    m.def("has_dense_bmi2", &ks::dense_bmi2_available);
     m.def("num_feasible_nodes_to_find", &ks::num_feasible_nodes_to_find, py::arg("num_all_nodes"),
           py::arg("percentage"));
     m.def("broken_linear", &ks::broken_linear, py::arg("utilization"), py::arg("score"), py::arg("p"));
