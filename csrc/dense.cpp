@@ -2022,19 +2022,30 @@ void DenseBatch::run() {
             retire(*eqd);  // its own window still reads its caches below
             if (eqd->slot >= 0) done = eqd;
         }
-        if (eqd && eqd->failed_at == binds_) {
-            // No bind since this class last failed: the same walk over every node, the same diagnosis.
-            start = next_start(start, M_);
-            for (size_t k = eqd->diag_begin; k < eqd->diag_end; k += 3)
-                out_.failures.insert(out_.failures.end(), {p, out_.failures[k + 1], out_.failures[k + 2]});
-            continue;
-        }
         // The pod's plan (requests, active scoring columns): shared by a run of replicas, and not
         // needed by an eager class's window (only if it is scanned or fails).
         auto prepare = [&] {
             if (eq < 0 || eq != prepared) prepare_pod(p);
             prepared = eq;
         };
+        if (eqd && eqd->failed_at >= 0) {
+            // The class found no node earlier in the batch, and binds only take resources: it finds
+            // none again, after a walk over every node (the start index moves by all of them).
+            start = next_start(start, M_);
+            if (eqd->failed_at == binds_) {
+                // No bind since: the same diagnosis.
+                for (size_t k = eqd->diag_begin; k < eqd->diag_end; k += 3)
+                    out_.failures.insert(out_.failures.end(), {p, out_.failures[k + 1], out_.failures[k + 2]});
+                continue;
+            }
+            prepare();
+            const size_t begin = out_.failures.size();
+            diagnose_dense(p, cd);
+            eqd->failed_at = binds_;
+            eqd->diag_begin = begin;
+            eqd->diag_end = out_.failures.size();
+            continue;
+        }
         if (!eqd || !eqd->eager) prepare();
         int64_t processed = 0, found;
         int32_t host_pos = -1;
