@@ -887,6 +887,12 @@ private:
     void add_normalized_at(int32_t n, const int32_t* P, const ClassData& cd, size_t q, int32_t mx, double* T);
     void summarize(EquivData& ed, int32_t b);
     void set_summary(EquivData& ed, int32_t b, double top, uint64_t tie);
+    // Block b's best total and the positions that have it (none when top is -inf).
+    static void store_summary(EquivData& ed, int32_t b, double top, uint64_t tie) {
+        ed.bmax[b] = top;
+        ed.bmaxm[b] = tie;
+        ed.bcnt[b] = popcount64(tie);
+    }
     void summarize_eager(EquivData& ed, int32_t b);
     void retire(EquivData& ed);
     void rescore_own(EquivData& ed, const ClassData& cd, int32_t j);
@@ -1620,9 +1626,7 @@ void DenseBatch::bind_eager(int32_t j) {
             if (tie == 0 && okm != 0) continue;  // the best total left j: computed again when read
             ed.okm[b] = okm;
             ed.bfeas[b] = popcount64(okm);
-            ed.bmax[b] = okm == 0 ? ninf : top;
-            ed.bmaxm[b] = tie;
-            ed.bcnt[b] = popcount64(tie);
+            store_summary(ed, b, okm == 0 ? ninf : top, tie);
             ed.seen[b] = block_binds_[b];
         }
     }
@@ -1765,12 +1769,9 @@ void DenseBatch::set_summary(EquivData& ed, int32_t b, double top, uint64_t tie)
         summarize(ed, b);
         return;
     }
-    ed.bmax[b] = top;
-    ed.bmaxm[b] = tie;
-    ed.bcnt[b] = popcount64(tie);
+    store_summary(ed, b, top, tie);
 }
 
-// Block b's best total and the positions that have it, computed again over its positions.
 // An eager class's block b from its totals: the verdicts (a total above -inf), the feasible count and
 // the summary.
 void DenseBatch::summarize_eager(EquivData& ed, int32_t b) {
@@ -1779,19 +1780,15 @@ void DenseBatch::summarize_eager(EquivData& ed, int32_t b) {
     const double top = top_ok_of(len, ed.val.data() + a, &tie, &ok);
     ed.okm[b] = ok;
     ed.bfeas[b] = popcount64(ok);
-    ed.bmax[b] = top;
-    ed.bmaxm[b] = tie;
-    ed.bcnt[b] = popcount64(tie);
+    store_summary(ed, b, top, tie);
 }
 
+// Block b's best total and the positions that have it, computed again over its positions.
 void DenseBatch::summarize(EquivData& ed, int32_t b) {
     const int32_t a = b * kSum, len = std::min(kSum, M_ - a);
-    const float* v = ed.val.data() + a;
     uint64_t tie;
-    const double top = top_of(len, v, &tie);
-    ed.bmax[b] = top;
-    ed.bmaxm[b] = tie;
-    ed.bcnt[b] = popcount64(tie);
+    const double top = top_of(len, ed.val.data() + a, &tie);
+    store_summary(ed, b, top, tie);
 }
 
 // The window of a replica from block summaries: the same walk, verdicts, totals and draw as `window`,

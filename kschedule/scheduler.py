@@ -456,11 +456,11 @@ class Scheduler:
         spec = c.pods._spec[rows]
         if len(spec) == 0 or spec.min() < 0 or ev._has_python_plugins:
             return ev.classes_of([c.pods.infos[r] for r in rows.tolist()])
-        uniq, first, inv = np.unique(spec, return_index=True, return_inverse=True)
+        specs = c.pods.infos.specs
+        uniq, first, inv = _factorize(spec, len(specs))
         ids: dict = {}
         statics: list = []
         cls_of_spec = np.empty(len(uniq), np.int32)
-        specs = c.pods.infos.specs
         for u, (sid, f) in enumerate(zip(uniq.tolist(), first.tolist())):
             if ev._node_ports and specs[sid][_HOST_PORTS]:
                 return ev.classes_of([c.pods.infos[r] for r in rows.tolist()])  # classes of one pod each
@@ -470,7 +470,7 @@ class Scheduler:
                 k = ids[id(sc)] = len(statics)
                 statics.append(sc)
             cls_of_spec[u] = k
-        return cls_of_spec[inv.reshape(-1)], statics
+        return cls_of_spec[inv], statics
 
     def _fit_reason(self, reason_base: int, rid: int, num_resources: Optional[int] = None) -> str:
         return _fit_reason_text(self.cluster.resources.values, reason_base, rid, num_resources)
