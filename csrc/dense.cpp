@@ -123,6 +123,15 @@ struct EquivData {
     // in BatchOutput::failures (no bind since: the next replica fails the same way).
     int64_t failed_at = -1;
     size_t diag_begin = 0, diag_end = 0;
+    // A class that keeps failing while other classes bind is diagnosed again only at the positions bound
+    // since (DenseBatch::diagnose_class): per position its Fit failures (bit 0: no free pod slot, bit
+    // 1 + f: the f-th requested resource short), per bit the count over the positions the static
+    // filters before Fit pass, per reason id of a filter after Fit the count over the positions that
+    // pass Fit, and the length of DenseBatch::bind_log_ they reflect. Empty: not kept.
+    kvec<uint8_t> diag_bits;
+    kvec<int64_t> diag_counts;
+    kvec<int64_t> diag_post;
+    size_t diag_log = 0;
 };
 
 struct Active {
@@ -669,6 +678,30 @@ KS_VECTOR int64_t resource_short(int32_t n, const uint8_t* __restrict pre, const
     return c;
 }
 
+// The same counts with each position's failures as bits (DenseBatch::diagnose_class): bits[j] set to
+// bit 0 where no pod slot is free / bit ORed in where the request q is above col[j].
+KS_VECTOR int64_t pods_short_bits(int32_t n, const uint8_t* __restrict pre, const int64_t* __restrict free_pods,
+                                  uint8_t* __restrict bits) {
+    int64_t c = 0;
+    for (int32_t j = 0; j < n; ++j) {
+        const uint8_t bad = free_pods[j] < 1;
+        bits[j] = bad;
+        c += pre[j] & bad;
+    }
+    return c;
+}
+
+KS_VECTOR int64_t resource_short_bits(int32_t n, const uint8_t* __restrict pre, const int64_t* __restrict col,
+                                      int64_t q, uint8_t bit, uint8_t* __restrict bits) {
+    int64_t c = 0;
+    for (int32_t j = 0; j < n; ++j) {
+        const uint8_t bad = q > col[j];
+        bits[j] |= static_cast<uint8_t>(-bad) & bit;
+        c += pre[j] & bad;
+    }
+    return c;
+}
+
 // The position a walk over m positions starts at (start < m in the usual case: no division).
 inline int32_t start_position(int64_t start, int32_t m) {
     return m > 0 ? static_cast<int32_t>(start < m ? start : start % m) : 0;
@@ -834,6 +867,7 @@ private:
     kvec<double> le_q0_, le_q1_, le_bq0_, le_bq1_, le_cf_, le_out_;
     kvec<int64_t> le_fq_, le_fv_;
     int64_t binds_ = 0;
+    kvec<int32_t> bind_log_;  // the position of every bind so far, in order
     kvec<Piece> pieces_;   // equiv_blocks' window
     kvec<kvec<float>> val_pool_;  // totals arrays of classes with no pod left
     // Positions refilter_block took in the current window, and their blocks.
@@ -901,6 +935,9 @@ private:
     void bind(int32_t p, int32_t pos);
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
+    void diagnose_class(int32_t p, const ClassData& cd, EquivData& ed);
+    void emit_diagnosis(int32_t p, const ClassData& cd, const int64_t* fit_counts,
+                        kvec<std::pair<int32_t, int64_t>>& hist);
     bool norm_term(const ClassData& cd, size_t q, int32_t mx, NormTerm& nt) const;
     void contig_totals(const ClassData& cd, int32_t a, int32_t len, const uint8_t* ok, const NormTerm* nt, int32_t nq,
                        double* S);
@@ -1174,6 +1211,7 @@ void DenseBatch::bind(int32_t p, int32_t j) {
     const BatchInput& in = in_;
     if (!defer_nodes_) add_pod_to_node(in, p, in.order[j]);
     ++binds_;
+    bind_log_.push_back(j);
     for (size_t f = 0; f < slot_row_.size(); ++f) free_[f][j] -= in.request(p, slot_row_[f]);
     free_pods_[j] -= 1;
     for (Column& c : fit_cols_)
@@ -1942,16 +1980,14 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
 // (before Fit: precomputed per class; after Fit: nodes that pass Fit) merged and sorted by reason id,
 // then the Fit reasons in resource order, each counted once per node.
 void DenseBatch::diagnose_dense(int32_t p, const ClassData& cd) {
-    const BatchInput& in = in_;
     const int32_t nf = static_cast<int32_t>(fr_.size());
-    kvec<int64_t> fit_counts(static_cast<size_t>(R_) + 1, 0);
+    kvec<int64_t> counts(static_cast<size_t>(nf) + 1, 0);
     // Per position whether Fit passes (ok_ as scratch), counting each failing reason over the
     // positions the static filters before Fit pass, one vector pass per reason.
     uint8_t* fits = ok_.data();
-    if (in.fit.filter_enabled) {
-        fit_counts[0] = pods_short(M_, cd.pre_ok.data(), free_pods_.data(), fits);
-        for (int32_t f = 0; f < nf; ++f)
-            fit_counts[1 + plan_.f_row[f]] += resource_short(M_, cd.pre_ok.data(), fr_[f], fq_[f], fits);
+    if (in_.fit.filter_enabled) {
+        counts[0] = pods_short(M_, cd.pre_ok.data(), free_pods_.data(), fits);
+        for (int32_t f = 0; f < nf; ++f) counts[1 + f] = resource_short(M_, cd.pre_ok.data(), fr_[f], fq_[f], fits);
     } else {
         std::fill(fits, fits + M_, uint8_t{1});
     }
@@ -1959,13 +1995,70 @@ void DenseBatch::diagnose_dense(int32_t p, const ClassData& cd) {
     for (int32_t j : cd.post_pos)
         if (fits[j]) post_ids.push_back(cd.post_id[j]);
     std::sort(post_ids.begin(), post_ids.end());
-    kvec<std::pair<int32_t, int64_t>> hist = cd.pre_hist;
+    kvec<std::pair<int32_t, int64_t>> hist;
     for (size_t a = 0; a < post_ids.size();) {
         size_t b = a;
         while (b < post_ids.size() && post_ids[b] == post_ids[a]) ++b;
         hist.push_back({post_ids[a], static_cast<int64_t>(b - a)});
         a = b;
     }
+    emit_diagnosis(p, cd, counts.data(), hist);
+}
+
+// diagnose_dense for a replica class, from the state of its last diagnosis (EquivData::diag_bits):
+// binds only change the positions they bind, so only those are derived again. The first diagnosis,
+// and classes with more than 7 requested resources or no Fit filter, take diagnose_dense's passes.
+void DenseBatch::diagnose_class(int32_t p, const ClassData& cd, EquivData& ed) {
+    const int32_t nf = static_cast<int32_t>(fr_.size());
+    if (!in_.fit.filter_enabled || nf > 7) {
+        diagnose_dense(p, cd);
+        return;
+    }
+    const uint8_t* pre = cd.pre_ok.data();
+    if (ed.diag_bits.empty()) {
+        ed.diag_bits.resize(M_);
+        uint8_t* bits = ed.diag_bits.data();
+        ed.diag_counts.assign(static_cast<size_t>(nf) + 1, 0);
+        ed.diag_counts[0] = pods_short_bits(M_, pre, free_pods_.data(), bits);
+        for (int32_t f = 0; f < nf; ++f)
+            ed.diag_counts[1 + f] = resource_short_bits(M_, pre, fr_[f], fq_[f], static_cast<uint8_t>(2u << f), bits);
+        int32_t top = -1;
+        for (int32_t j : cd.post_pos) top = std::max(top, cd.post_id[j]);
+        ed.diag_post.assign(static_cast<size_t>(top + 1), 0);
+        for (int32_t j : cd.post_pos)
+            if (bits[j] == 0) ++ed.diag_post[cd.post_id[j]];
+    } else {
+        uint8_t* bits = ed.diag_bits.data();
+        for (size_t k = ed.diag_log; k < bind_log_.size(); ++k) {
+            const int32_t j = bind_log_[k];
+            uint8_t nb = free_pods_[j] < 1;
+            for (int32_t f = 0; f < nf; ++f) nb |= static_cast<uint8_t>((fq_[f] > fr_[f][j]) << (1 + f));
+            const uint8_t ob = bits[j];
+            if (nb == ob) continue;
+            bits[j] = nb;
+            if (pre[j])
+                for (uint32_t d = ob ^ nb; d; d &= d - 1) {
+                    const int32_t b = __builtin_ctz(d);
+                    ed.diag_counts[b] += (nb >> b) & 1 ? 1 : -1;
+                }
+            const int32_t id = cd.post_id[j];
+            if (id >= 0 && (ob == 0) != (nb == 0)) ed.diag_post[id] += nb == 0 ? 1 : -1;
+        }
+    }
+    ed.diag_log = bind_log_.size();
+    kvec<std::pair<int32_t, int64_t>> hist;
+    for (size_t id = 0; id < ed.diag_post.size(); ++id)
+        if (ed.diag_post[id]) hist.push_back({static_cast<int32_t>(id), ed.diag_post[id]});
+    emit_diagnosis(p, cd, ed.diag_counts.data(), hist);
+}
+
+// A diagnosis's records: the static reasons (before Fit: precomputed per class; after Fit: hist, per
+// reason id the nodes that pass Fit and fail it) merged and sorted by reason id, then the Fit reasons
+// (fit_counts: [0] no pod slot, [1 + f] the plan's f-th requested resource) in resource order, each
+// counted once per node.
+void DenseBatch::emit_diagnosis(int32_t p, const ClassData& cd, const int64_t* fit_counts,
+                                kvec<std::pair<int32_t, int64_t>>& hist) {
+    hist.insert(hist.end(), cd.pre_hist.begin(), cd.pre_hist.end());
     std::sort(hist.begin(), hist.end());
     for (size_t a = 0; a < hist.size();) {
         int64_t c = 0;
@@ -1974,8 +2067,13 @@ void DenseBatch::diagnose_dense(int32_t p, const ClassData& cd) {
         out_.failures.insert(out_.failures.end(), {p, hist[a].first, c});
         a = b;
     }
+    kvec<int64_t> by_row(static_cast<size_t>(R_) + 1, 0);
+    if (in_.fit.filter_enabled) {
+        by_row[0] = fit_counts[0];
+        for (size_t f = 0; f < fr_.size(); ++f) by_row[1 + plan_.f_row[f]] += fit_counts[1 + f];
+    }
     for (int32_t r = 0; r <= R_; ++r)
-        if (fit_counts[r]) out_.failures.insert(out_.failures.end(), {p, reason_base_ + r, fit_counts[r]});
+        if (by_row[r]) out_.failures.insert(out_.failures.end(), {p, reason_base_ + r, by_row[r]});
 }
 
 void DenseBatch::run() {
@@ -1984,6 +2082,8 @@ void DenseBatch::run() {
     SplitMix64 rng(in.rng_state);
     int64_t start = in.start_index;
     out_.chosen.assign(in.num_pods, -1);
+    bind_log_.clear();
+    bind_log_.reserve(static_cast<size_t>(in.num_pods));
     out_.feasible_count.assign(in.num_pods, 0);
     out_.gpu_devices.assign(in.num_pods, 0);
 
@@ -2037,7 +2137,7 @@ void DenseBatch::run() {
             }
             prepare();
             const size_t begin = out_.failures.size();
-            diagnose_dense(p, cd);
+            diagnose_class(p, cd, *eqd);
             eqd->failed_at = binds_;
             eqd->diag_begin = begin;
             eqd->diag_end = out_.failures.size();
@@ -2061,7 +2161,10 @@ void DenseBatch::run() {
         if (found == 0) {
             prepare();
             const size_t begin = out_.failures.size();
-            diagnose_dense(p, cd);
+            if (eqd)
+                diagnose_class(p, cd, *eqd);
+            else
+                diagnose_dense(p, cd);
             if (eqd) {
                 eqd->failed_at = binds_;
                 eqd->diag_begin = begin;

@@ -246,6 +246,44 @@ def test_block_summaries_where_requests_fill_nodes_exactly(wseed, n_nodes, n_tem
     assert_same(blocks, generic)
 
 
+def profile_with_filters_after_fit():
+    """Fit ordered before TaintToleration and NodeAffinity: a node that passes Fit and fails one of them
+    is reported under that filter's reason, and once binds leave it short, under Fit's."""
+    return Profile.from_config({
+        "apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration",
+        "profiles": [{"schedulerName": "default-scheduler", "plugins": {"filter": {
+            "disabled": [{"name": "*"}],
+            "enabled": [{"name": "NodeUnschedulable"}, {"name": "NodeResourcesFit"},
+                        {"name": "TaintToleration"}, {"name": "NodeAffinity"}]}}}]})
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(65, 400), st.integers(2, 12), st.integers(0, 2**63))
+def test_failing_classes_diagnosed_again_after_binds(wseed, n_nodes, n_templates, seed):
+    # Classes that fail keep failing while others still bind: each later diagnosis re-derives only the
+    # positions bound since (DenseBatch::diagnose_class), for Fit's reasons and for the reasons of
+    # filters ordered after Fit, whose counts move to Fit's as nodes fill.
+    nodes, pending = workload(wseed, n_nodes, n_templates, n_nodes * 12, True)
+    profile = profile_with_filters_after_fit()
+    blocks = run(nodes, pending, profile, seed, None, True, True)
+    generic = run(nodes, pending, profile, seed, None, False, False)
+    assert blocks[4] and not generic[4]
+    messages = [m for node, m in blocks[0] if node is None]
+    assert messages and any("Insufficient" in m or "Too many pods" in m for m in messages)
+    assert_same(blocks, generic)
+
+
+def test_failing_classes_report_filters_after_fit_that_binds_turn_into_fit_reasons():
+    nodes, pending = workload(3, 300, 8, 3600, True)
+    blocks = run(nodes, pending, profile_with_filters_after_fit(), 5, None, True, True)
+    generic = run(nodes, pending, profile_with_filters_after_fit(), 5, None, False, False)
+    failed = [m for node, m in blocks[0] if node is None]
+    # Early failures still count tainted nodes that fit; later ones find fewer of them.
+    tainted = [m for m in failed if "untolerated taint" in m]
+    assert tainted and len(set(tainted)) > 1
+    assert_same(blocks, generic)
+
+
 @pytest.fixture
 def baseline_dense_copy():
     """The dense loop's copy for any x86-64 (bit counts and selects written out) instead of the POPCNT/
