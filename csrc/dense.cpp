@@ -23,8 +23,14 @@
 #include "block_cache.hpp"
 #include "kernels.hpp"
 
-#ifdef KS_DENSE_BMI2
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(KS_NO_CLONES)
 #include <immintrin.h>
+#define KS_HAS_TOP64_AVX512 1
+#elif defined(KS_DENSE_BMI2)
+#include <immintrin.h>
+#endif
+#ifndef KS_HAS_TOP64_AVX512
+#define KS_HAS_TOP64_AVX512 0
 #endif
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(KS_NO_CLONES)
@@ -453,13 +459,62 @@ __attribute__((always_inline)) inline double top_impl(int32_t n, const float* __
     return n == kSum ? top_body<WithOk, kSum>(n, v, tie, ok) : top_body<WithOk, 0>(n, v, tie, ok);
 }
 
-KS_VECTOR double top_of(int32_t n, const float* __restrict v, uint64_t* __restrict tie) {
+KS_VECTOR double top_of_any(int32_t n, const float* __restrict v, uint64_t* __restrict tie) {
     return top_impl<false>(n, v, tie, nullptr);
 }
 
-// top_of, and the positions whose total is above -inf (ok, bits).
-KS_VECTOR double top_ok_of(int32_t n, const float* __restrict v, uint64_t* __restrict tie, uint64_t* __restrict ok) {
+KS_VECTOR double top_ok_of_any(int32_t n, const float* __restrict v, uint64_t* __restrict tie,
+                               uint64_t* __restrict ok) {
     return top_impl<true>(n, v, tie, ok);
+}
+
+#if KS_HAS_TOP64_AVX512
+// A whole block with AVX-512 compares straight into mask registers, each one 16 of the block's bits:
+// the generic vector form above weights and or-reduces lanes instead. The same values: the maximum
+// of the same floats, ordered equality (no value is NaN) and "above -inf".
+#define KS_TOP64_MASK(x, y, pred) static_cast<uint64_t>(_cvtmask16_u32(_mm512_cmp_ps_mask(x, y, pred)))
+template <bool WithOk>
+__attribute__((target("avx512f"))) double top64_avx512(const float* __restrict v, uint64_t* __restrict tie,
+                                                       uint64_t* __restrict ok) {
+    // The maximum in vector types (GCC 12's masked max intrinsics warn of an uninitialized operand).
+    const v16f va = load16(v), vb = load16(v + 16), vc = load16(v + 32), vd = load16(v + 48);
+    const float m = hmax16(vmax(vmax(va, vb), vmax(vc, vd)));
+    const __m512 a = va, b = vb, c = vc, d = vd, mv = _mm512_set1_ps(m);
+    const uint64_t bits = KS_TOP64_MASK(a, mv, _CMP_EQ_OQ) | KS_TOP64_MASK(b, mv, _CMP_EQ_OQ) << 16 |
+                          KS_TOP64_MASK(c, mv, _CMP_EQ_OQ) << 32 | KS_TOP64_MASK(d, mv, _CMP_EQ_OQ) << 48;
+    const float ninf = -std::numeric_limits<float>::infinity();
+    *tie = m == ninf ? 0 : bits;
+    if (WithOk) {
+        const __m512 iv = _mm512_set1_ps(ninf);
+        *ok = KS_TOP64_MASK(a, iv, _CMP_NEQ_UQ) | KS_TOP64_MASK(b, iv, _CMP_NEQ_UQ) << 16 |
+              KS_TOP64_MASK(c, iv, _CMP_NEQ_UQ) << 32 | KS_TOP64_MASK(d, iv, _CMP_NEQ_UQ) << 48;
+    }
+    return static_cast<double>(m);
+}
+#undef KS_TOP64_MASK
+
+// Whole blocks take top64_avx512 on CPUs with AVX-512, unless the baseline copy of the loop is forced
+// (set_dense_variant("baseline"), which tests compare against).
+inline bool top64_fast() {
+    static const bool cpu = (__builtin_cpu_init(), __builtin_cpu_supports("avx512f"));
+    return cpu && dense_variant != DenseVariant::Baseline;
+}
+#endif
+
+// A block's best total and the positions that have it (bits); n positions from v.
+inline double top_of(int32_t n, const float* __restrict v, uint64_t* __restrict tie) {
+#if KS_HAS_TOP64_AVX512
+    if (n == kSum && top64_fast()) return top64_avx512<false>(v, tie, nullptr);
+#endif
+    return top_of_any(n, v, tie);
+}
+
+// top_of, and the positions whose total is above -inf (ok, bits).
+inline double top_ok_of(int32_t n, const float* __restrict v, uint64_t* __restrict tie, uint64_t* __restrict ok) {
+#if KS_HAS_TOP64_AVX512
+    if (n == kSum && top64_fast()) return top64_avx512<true>(v, tie, ok);
+#endif
+    return top_ok_of_any(n, v, tie, ok);
 }
 
 // Integer copies of the raw scores, so the maximum is a vectorised integer reduction.
