@@ -1,7 +1,7 @@
 """The ``kschedule`` command line.
 
-    kschedule explain  --cluster C.yaml --pod P.yaml [--config S.yaml] [--profile NAME] [-o table|json]
-    kschedule schedule --cluster C.yaml --pods P.yaml [--config S.yaml] [-o table|json]
+    kschedule explain  --cluster C.yaml --pod P.yaml [--config S.yaml] [--seed N] [--percentage P] [-o table|json]
+    kschedule schedule --cluster C.yaml --pods P.yaml [--config S.yaml] [--seed N] [--percentage P] [-o table|json]
     kschedule version
 """
 from __future__ import annotations
@@ -12,6 +12,16 @@ import sys
 
 from . import KUBERNETES_VERSION, __version__
 from .errors import KScheduleError
+
+
+def _percentage(text: str) -> int:
+    try:
+        p = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= p <= 100:
+        raise argparse.ArgumentTypeError(f"{p} is not in the range 0-100")
+    return p
 
 
 def _profiles(args):
@@ -93,10 +103,14 @@ def cmd_schedule(args) -> int:
     results = sched.schedule(pods)
     if args.output == "json":
         print(json.dumps([{"pod": r.pod, "node": r.node, "message": r.message} for r in results], indent=2))
+        for w in results.warnings:  # stderr: stdout stays the JSON list
+            print(f"warning: {w}", file=sys.stderr)
     else:
         print(_table([[r.pod, r.node or "-", r.message or ""] for r in results], ["POD", "NODE", "MESSAGE"]))
         placed = sum(1 for r in results if r.node)
         print(f"\n{placed}/{len(results)} pods placed")
+        for w in results.warnings:
+            print(f"warning: {w}")
     return 0
 
 
@@ -112,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--config", help="KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1); "
                         "default: the upstream default profile")
         sp.add_argument("--seed", type=int, default=0, help="seed for tie-breaks among equal scores (default 0)")
-        sp.add_argument("--percentage", type=int, default=None,
-                        help="percentageOfNodesToScore override (default: the config's, upstream adaptive rule)")
+        sp.add_argument("--percentage", type=_percentage, default=None,
+                        help="percentageOfNodesToScore override, 0-100 (default: the config's; 0: upstream's "
+                        "adaptive rule)")
         sp.add_argument("-o", "--output", choices=["table", "json"], default="table", help="output format")
 
     e = sub.add_parser("explain", help="per node filter status and per plugin scores for pod(s), no state change")

@@ -48,6 +48,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from itertools import count
+from operator import itemgetter
 from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
@@ -59,7 +60,9 @@ from .objects.load import load_objects
 from .objects.meta import object_name
 from .objects.gpu import MAX_GPUS, POD_GPU_INDEX, select_best_devices
 from .objects.node import NodeInfo, parse_node
-from .objects.pod import PodColumns, PodInfo, parse_pod, parse_pod_columns
+from .objects.pod import _INFO_FIELDS, PodColumns, PodInfo, parse_pod, parse_pod_columns
+
+_spec_needs = itemgetter(_INFO_FIELDS.index("needs_plugins"))  # of a spec parse tuple
 
 RES_CPU, RES_MEMORY, RES_EPHEMERAL, RES_PODS = 0, 1, 2, 3
 NUM_GPU_TAGS = 9  # GpuClustering tags: [0] share-gpu, [k] k whole GPUs
@@ -253,7 +256,7 @@ class PodInfos:
     once built is kept (the same object on every access). Lazy items are ints, tokens into the
     loaded batches (``_bases[k]`` is the token of the first pod of ``_batches[k]``)."""
 
-    __slots__ = ("_items", "_bases", "_batches", "_next", "specs")
+    __slots__ = ("_items", "_bases", "_batches", "_next", "specs", "specs_needing")
 
     def __init__(self):
         self._items: list = []
@@ -263,6 +266,10 @@ class PodInfos:
         #: Distinct spec parses of every loaded batch (tuples in kschedule.objects.pod._INFO_FIELDS
         #: order); PodTable's ``spec`` column indexes this list.
         self.specs: list = []
+        #: Per plugin kschedule does not implement yet, the ids of the specs whose pods need it (the
+        #: spec's ``needs_plugins``), so a scheduler can tell without a pass over the specs that no
+        #: pod does (kschedule.framework.existing_affinity).
+        self.specs_needing: dict = {}
 
     def add_columns(self, cols: PodColumns) -> int:
         """Append the pods of ``cols``; returns the global id of its first spec."""
@@ -273,6 +280,11 @@ class PodInfos:
         self._items.extend(range(base, self._next))
         spec_base = len(self.specs)
         self.specs.extend(cols.specs)
+        needs = list(map(_spec_needs, cols.specs))
+        if any(needs):
+            for i, ps in enumerate(needs):
+                for p in ps:
+                    self.specs_needing.setdefault(p, []).append(spec_base + i)
         return spec_base
 
     def __len__(self) -> int:

@@ -72,3 +72,14 @@ class UnknownPlugin(InvalidConfig):
 
 class UnsupportedFeature(KScheduleError, NotImplementedError):
     """Input that needs a capability kschedule does not implement yet (named in the message)."""
+
+
+class PluginError(KScheduleError):
+    """A research (Python) plugin raised or returned something unusable while scheduling a pod. The
+    text is upstream's error status for the extension point (``running "<name>" filter plugin: ...``,
+    ``running Score plugins: plugin "<name>" failed with: ...``); ``schedule`` gives it to that pod as
+    its message and goes on with the others, as kube-scheduler does with a pod whose cycle errors."""
+
+    def __init__(self, plugin: str, message: str):
+        super().__init__(message)
+        self.plugin = plugin

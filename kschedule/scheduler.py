@@ -29,8 +29,8 @@ import numpy as np
 
 from . import _core
 from .cluster import Cluster
-from .errors import InvalidObject
-from .framework import messages
+from .errors import InvalidConfig, InvalidObject, PluginError
+from .framework import existing_affinity, messages
 from .framework.equivalence import equivalence_classes
 from .gcpause import without_gc
 from .framework.profile import Profile, Profiles
@@ -120,16 +120,25 @@ class PlacementList(Sequence):
     * ``nodes``: the chosen node's name per pod, or None, a list;
     * ``node_index``: the chosen node per pod as an index into ``node_names`` (the cluster's node rows
       when schedule() ran), -1 for a pod not placed; a read-only int32 array.
+
+    ``warnings``: where upstream could have decided differently because a plugin of the profile is not
+    implemented yet (one text per cause, with the number of pods it concerns).
     """
 
-    __slots__ = ("_pods", "_node", "_names", "_messages")
+    __slots__ = ("_pods", "_node", "_names", "_messages", "_warnings")
 
-    def __init__(self, pods: list, node_index: np.ndarray, node_names: tuple, messages: "_Messages"):
+    def __init__(self, pods: list, node_index: np.ndarray, node_names: tuple, messages: "_Messages",
+                 warnings: Optional[list] = None):
         self._pods = pods
         self._node = node_index
         self._node.flags.writeable = False
         self._names = node_names
         self._messages = messages  # position -> FailedScheduling text, for the pods not placed
+        self._warnings = list(warnings or ())
+
+    @property
+    def warnings(self) -> list:
+        return list(self._warnings)
 
     @property
     def pods(self) -> list:
@@ -214,6 +223,17 @@ def is_extended_resource_name(name: str) -> bool:
     return True
 
 
+def _checked_percentage(p: Any) -> Optional[int]:
+    """A percentageOfNodesToScore override as the config's validation takes it: a whole number in [0, 100]."""
+    if p is None:
+        return None
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, np.integer)):
+        raise InvalidConfig("percentageOfNodesToScore", f"Invalid value: {p!r}: must be a whole number in [0-100]")
+    if not 0 <= p <= 100:
+        raise InvalidConfig("percentageOfNodesToScore", f"Invalid value: {int(p)}: not in valid range [0-100]")
+    return int(p)
+
+
 class Scheduler:
     """Schedules pods onto ``cluster`` with ``profile`` (a Profile, Profiles, or None for the default)."""
 
@@ -240,7 +260,7 @@ class Scheduler:
             self.profiles = profile
         else:
             self.profiles = Profiles.from_config(profile)
-        self.percentage_override = percentage_of_nodes_to_score
+        self.percentage_override = _checked_percentage(percentage_of_nodes_to_score)
         self.rng_state = int(seed) & 0xFFFFFFFFFFFFFFFF
         self.start_index = 0
         self._evaluators: dict = {}
@@ -483,6 +503,8 @@ class Scheduler:
         return _message_text(ev.reasons, self.cluster.resources.values, failures, absent, at)
 
     def _prefilter_message(self, st: Status) -> str:
+        if self.cluster.nodes.n == 0:
+            return messages.NO_NODES_AVAILABLE
         return messages.message_from_counts(self.cluster.nodes.n, {}, pre_filter_msg=", ".join(st.reasons))
 
     # ------------------------------------------------------------------ API
@@ -496,12 +518,18 @@ class Scheduler:
         if profile is None:
             return Explanation(pi.key, {}, {}, {}, None, f'no profile for schedulerName "{pi.scheduler_name}"')
         unsupported = self._unsupported(pi, profile)
+        if unsupported is None and existing_affinity.PLUGIN in profile.plugins \
+                and existing_affinity.PLUGIN in profile.unimplemented:
+            holders = existing_affinity.bound_rows_with_terms(c)
+            if len(holders) and existing_affinity.selects(existing_affinity.terms_of(c, holders), pi.namespace,
+                                                          pi.labels):
+                unsupported = existing_affinity.MESSAGE
         if unsupported:
             return Explanation(pi.key, {}, {}, {}, None, unsupported)
         reject, order = self._prefilter(pi, profile)
         if reject is not None:
             return Explanation(pi.key, {name: reject for name in c.nodes.names}, {}, {}, None,
-                               self._prefilter_message(reject), self._warnings(pi, profile))
+                               self._prefilter_message(reject), self._warnings(pi, profile, False))
         # A pod not in the cluster gets a scratch row (removed again below): same kernels as schedule().
         added = pi.key not in c.pods.index
         if added:
@@ -554,7 +582,9 @@ class Scheduler:
         scores: dict = {}
         totals: dict = {}
         weights = dict(profile.scores)
-        for i, node in enumerate(scored.tolist()):
+        # One feasible node is taken without scoring (schedulePod returns before prioritizeNodes): no
+        # scores to report, as upstream computes none.
+        for i, node in enumerate(scored.tolist() if F > 1 else ()):
             d = {}
             for k, p in enumerate(plugins):
                 if p not in weights:
@@ -576,20 +606,70 @@ class Scheduler:
         if chosen < 0:
             f = res["failures"].reshape(-1, 3)
             message = self._message(ev, [(int(r), int(k)) for _, r, k in f], absent)
-        warnings = self._warnings(pi, profile)
+        warnings = self._warnings(pi, profile, chosen >= 0)
         return Explanation(pi.key, statuses, scores, totals, names[chosen] if chosen >= 0 else None, message,
                            warnings)
 
     @staticmethod
-    def _warnings(pi: PodInfo, profile: Profile) -> list:
+    def _warnings(pi: PodInfo, profile: Profile, placed: bool) -> list:
         out = []
-        missing = profile.unimplemented
-        if "PodTopologySpread" in missing and pi.owner and "PodTopologySpread" in dict(profile.scores):
+        spread, preempt = _missing_effects(profile)
+        if spread and pi.owner:
             out.append("PodTopologySpread is not implemented yet: upstream's system default spreading "
                        "constraints may score this controller-owned pod differently")
-        if "DefaultPreemption" in missing:
+        if preempt and not placed:
             out.append("DefaultPreemption is not implemented yet: no preemption is attempted and the "
                        "message has no preemption part")
+        return out
+
+    def _selected_by_existing_terms(self, rows: np.ndarray, plan: Optional[_Plan]) -> Optional[np.ndarray]:
+        """Per pod at ``rows``, whether an inter-pod affinity term of a bound pod selects it while its
+        profile has InterPodAffinity, which kschedule does not implement yet (see
+        framework/existing_affinity.py); None when no pod is (the usual case, decided per spec parse
+        without a pass over the pods). ``plan``: the pods' plan, for their profiles (None: the pods
+        use the profile of the first one's schedulerName)."""
+        c = self.cluster
+        holders = existing_affinity.bound_rows_with_terms(c)
+        if not len(holders):
+            return None
+        terms = existing_affinity.terms_of(c, holders)
+        hit = existing_affinity.selected_rows(c, np.asarray(rows, np.intp), terms)
+        if plan is not None:
+            needs = np.array([p is not None and existing_affinity.PLUGIN in p.plugins
+                              and existing_affinity.PLUGIN in p.unimplemented for p in plan.profiles], bool)
+            hit &= needs[plan.group] & (plan.kind[plan.group] != _MESSAGE)
+        return hit if hit.any() else None
+
+    def _batch_warnings(self, rows: np.ndarray, plan: _Plan, node: np.ndarray, reported: Optional[np.ndarray]) -> list:
+        """_warnings over a schedule() call, one text per cause with the number of pods it concerns;
+        ``reported``: pods given a message without a scheduling cycle (None: none)."""
+        spread = preempt = 0
+        owned = failed = None
+        effects: dict = {}  # per profile (thousands of groups share a few profiles)
+        for g, profile in enumerate(plan.profiles):
+            if profile is None or plan.kind[g] == _MESSAGE:
+                continue
+            e = effects.get(id(profile))
+            if e is None:
+                e = effects[id(profile)] = _missing_effects(profile)
+            s, p = e
+            if s:
+                if owned is None:
+                    owned = np.bincount(plan.group, weights=self.cluster.pods._owner[_row_selector(rows)] >= 0,
+                                        minlength=len(plan.profiles))
+                spread += int(owned[g])
+            if p:
+                if failed is None:
+                    unplaced = node < 0 if reported is None else (node < 0) & ~reported
+                    failed = np.bincount(plan.group[unplaced], minlength=len(plan.profiles))
+                preempt += int(failed[g])
+        out = []
+        if spread:
+            out.append(f"PodTopologySpread is not implemented yet: upstream's system default spreading constraints "
+                       f"may score {spread:,} controller-owned pod(s) differently")
+        if preempt:
+            out.append(f"DefaultPreemption is not implemented yet: no preemption was attempted for the {preempt:,} "
+                       "pod(s) not placed, and their messages have no preemption part")
         return out
 
     @without_gc  # Pod dicts, failure messages: many small objects next to a large object graph; see kschedule.gcpause
@@ -606,14 +686,21 @@ class Scheduler:
         plan = self._plan(rows)
         node = np.full(len(rows), -1, np.int32)
         messages = _Messages()
-        if len(rows) and (plan.kind == _BATCH).all() and len({id(pr) for pr in plan.profiles}) == 1:
+        blocked = self._selected_by_existing_terms(rows, plan)
+        if blocked is not None:
+            # Pods that bound pods' inter-pod affinity terms select: reported, the others scheduled.
+            for j in np.flatnonzero(blocked).tolist():
+                messages[j] = existing_affinity.MESSAGE
+            keep = np.flatnonzero(~blocked) if order is None else order[~blocked[order]]
+            self._schedule_runs(keep, rows, plan, node, messages)
+        elif len(rows) and (plan.kind == _BATCH).all() and len({id(pr) for pr in plan.profiles}) == 1:
             # The common case: every pod joins one batch of one profile, in queue order (a slice when
             # that is the order given: views instead of gathers).
             self._schedule_run(plan.profiles[0], slice(None) if order is None else order, rows, plan, node, messages,
                                whole=True)
         else:
             self._schedule_runs(np.arange(len(rows)) if order is None else order, rows, plan, node, messages)
-        return PlacementList(keys, node, tuple(c.nodes.names), messages)
+        return PlacementList(keys, node, tuple(c.nodes.names), messages, self._batch_warnings(rows, plan, node, blocked))
 
     def _pending_rows(self, pods: list, owned: bool = True) -> tuple:
         """(keys, rows as int64) of the pods to schedule, adding the Pod objects the cluster does not
@@ -641,8 +728,14 @@ class Scheduler:
             keys = pods
         bound = t._node[_row_selector(rows)] >= 0
         if bound.any():
-            raise InvalidObject("Pod", keys[int(np.argmax(bound))], "spec.nodeName", "already bound")
+            self._raise_bound(keys, rows, bound)
         return keys, rows
+
+    def _raise_bound(self, keys: list, rows, bound: np.ndarray):
+        """InvalidObject for the first pod of the call that the cluster already has bound (Cluster.bind's text)."""
+        k = int(np.argmax(bound))
+        node = self.cluster.nodes.names[int(self.cluster.pods._node[int(rows[k])])]
+        raise InvalidObject("Pod", keys[k], "spec.nodeName", f'already bound to node "{node}"')
 
     def _rows_of_keys(self, pods: list) -> Optional[np.ndarray]:
         """The rows of ``pods`` when every item is the full key of a pod in the cluster (the usual
@@ -689,7 +782,7 @@ class Scheduler:
             bound = np.zeros(len(keys), bool)
             bound[present] = c.pods._node[known[present]] >= 0
             if bound.any():
-                raise InvalidObject("Pod", keys[int(np.argmax(bound))], "spec.nodeName", "already bound")
+                self._raise_bound(keys, known, bound)
         if new_objs:
             c.add_objects(pods=new_objs)
             index = c.pods.index
@@ -718,8 +811,13 @@ class Scheduler:
                 messages[j] = plan.messages[g]
             elif k == _ALONE:
                 flush()
-                self._schedule_run(plan.profiles[g], np.array([j], np.intp), rows, plan, node, messages,
-                                   plan.porders[g])
+                try:
+                    self._schedule_run(plan.profiles[g], np.array([j], np.intp), rows, plan, node, messages,
+                                       plan.porders[g])
+                except PluginError as e:
+                    # A research plugin failed on this pod (before anything was bound for it): the pod
+                    # gets the error status's text, the others are scheduled.
+                    messages[j] = str(e)
             else:
                 if plan.profiles[g] is not run_profile:
                     flush()
@@ -844,6 +942,13 @@ class Scheduler:
         return parse_pod(pod)
 
 
+def _missing_effects(profile: Profile) -> tuple:
+    """(PodTopologySpread scores upstream and is not implemented, DefaultPreemption likewise) for a profile."""
+    missing = profile.unimplemented
+    return ("PodTopologySpread" in missing and "PodTopologySpread" in dict(profile.scores),
+            "DefaultPreemption" in missing and "DefaultPreemption" in profile.plugins)
+
+
 def _fit_reason_text(resource_names: list, reason_base: int, rid: int, num_resources: Optional[int] = None) -> str:
     k = rid - reason_base
     if k == (len(resource_names) if num_resources is None else num_resources) + 1:
@@ -859,6 +964,8 @@ def _message_text(reasons: list, resource_names: list, failures: Iterable, absen
     were when the batch ran. ``reasons``: the evaluator's (plugin, code, reason) list; both lists
     only grow, so the ids below ``at`` read the same later."""
     num_nodes, base, num_resources = at
+    if num_nodes == 0:
+        return messages.NO_NODES_AVAILABLE
     hist: dict = {}
     for rid, cnt in failures:
         reason = reasons[rid][2] if rid < base else _fit_reason_text(resource_names, base, rid, num_resources)

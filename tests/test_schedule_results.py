@@ -340,13 +340,13 @@ class Key(str):
     (["default/p0", "default/p2", "default/nope"], "Pod default/nope: not found"),
     (["default/nope", "default/p0"], "Pod default/nope: not found"),
     (["p0", "nope"], "Pod default/nope: not found"),
-    (["default/p0", "default/p3", "default/p1"], "Pod default/p3: spec.nodeName: already bound"),
-    (["default/p3", "default/p0"], "Pod default/p3: spec.nodeName: already bound"),
-    (["p0", "p1"], "Pod default/p1: spec.nodeName: already bound"),
-    (["default/p0", "default/p2", "default/p4"], "Pod default/p4: spec.nodeName: already bound"),
+    (["default/p0", "default/p3", "default/p1"], 'Pod default/p3: spec.nodeName: already bound to node "b"'),
+    (["default/p3", "default/p0"], 'Pod default/p3: spec.nodeName: already bound to node "b"'),
+    (["p0", "p1"], 'Pod default/p1: spec.nodeName: already bound to node "a"'),
+    (["default/p0", "default/p2", "default/p4"], 'Pod default/p4: spec.nodeName: already bound to node "a"'),
     (["default/p0", pod("new"), pod("q", nodeName="a")],
      "Pod default/q: spec.nodeName: already set: a pod with spec.nodeName is bound, not scheduled"),
-    (["default/p0", pod("new"), "default/p1"], "Pod default/p1: spec.nodeName: already bound"),
+    (["default/p0", pod("new"), "default/p1"], 'Pod default/p1: spec.nodeName: already bound to node "a"'),
 ])
 def test_bad_batches_raise_and_change_nothing(batch, message):
     c, s = bound_cluster()

@@ -178,3 +178,104 @@ def test_profile_without_score_plugins_takes_first_feasible_node():
     s = ks.Scheduler(c, Profiles.from_config(cfg))
     assert [r.node for r in s.schedule([pod(f"p{i}", cpu="100m") for i in range(6)])] == \
         ["n0", "n1", "n2", "n3", "n0", "n1"]
+
+
+def _research_profile(reg, name="Mine", weight=2):
+    cfg = {**CFG, "profiles": [{"schedulerName": "default-scheduler", "plugins": {"multiPoint": {"enabled": [
+        {"name": name, "weight": weight}]}}}]}
+    return Profile.from_config(cfg, registry=reg)
+
+
+def test_a_research_plugin_that_raises_fails_its_pod_only():
+    # Upstream gives a pod whose cycle errors the error status's text and goes on with the others
+    # (framework/runtime/framework.go: `running %q filter plugin: %w`, `running Score plugins: plugin %q
+    # failed with: %w`); nothing is bound for the failed pod.
+    from kschedule.errors import PluginError
+    calls = []
+
+    def score(p, nodes):
+        calls.append(p.name)
+        if p.name == "b":
+            raise RuntimeError("boom")
+        return np.zeros(nodes.n, np.int64)
+
+    def filt(p, nodes):
+        if p.name == "d":
+            raise KeyError("zone")
+        return np.ones(nodes.n, bool)
+
+    reg = PluginRegistry()
+    reg.register("Mine", score=score)
+    reg.register("Gate", filter=filt)
+    prof = Profile.from_config({**CFG, "profiles": [{"schedulerName": "default-scheduler", "plugins": {
+        "multiPoint": {"enabled": [{"name": "Mine", "weight": 2}, {"name": "Gate"}]}}}]}, registry=reg)
+    c = ks.Cluster.from_objects(nodes=[node("a"), node("b")])
+    res = ks.Scheduler(c, prof).schedule([pod(x, cpu="100m") for x in "abcd"])
+    assert [r.node is not None for r in res] == [True, False, True, False]
+    assert res[1].message == 'running Score plugins: plugin "Mine" failed with: boom'
+    assert res[3].message == """running "Gate" filter plugin: 'zone'"""
+    assert c.node_of("default/b") is None and c.node_of("default/d") is None
+    assert c.node_of("default/a") and c.node_of("default/c")
+    with pytest.raises(PluginError, match='plugin "Mine" failed with: boom'):
+        ks.Scheduler(c, prof).explain(pod("b", cpu="100m"))
+
+
+@pytest.mark.parametrize("ret,why", [
+    (lambda n: np.zeros(n + 1, np.int64), "wrong length"),
+    (lambda n: np.full(n, 101), "above 100"),
+    (lambda n: np.full(n, 2.5), "a fraction"),
+    (lambda n: np.full(n, np.nan), "not a number"),
+])
+def test_research_score_plugins_must_return_whole_scores_in_range(ret, why):
+    reg = PluginRegistry()
+    reg.register("Mine", score=lambda p, nodes: ret(nodes.n))
+    c = ks.Cluster.from_objects(nodes=[node("a"), node("b")])
+    (r,) = ks.Scheduler(c, _research_profile(reg)).schedule([pod("x", cpu="100m")])
+    assert r.node is None and r.message == 'running Score plugins: plugin "Mine" failed with: score must return 2 ' \
+                                           'integers in [0, 100]', why
+
+
+def test_research_score_plugins_may_return_whole_floats():
+    reg = PluginRegistry()
+    reg.register("Mine", score=lambda p, nodes: np.where(np.arange(nodes.n) == 1, 100.0, 0.0))
+    c = ks.Cluster.from_objects(nodes=[node("a"), node("b")])
+    (r,) = ks.Scheduler(c, _research_profile(reg, weight=50)).schedule([pod("x", cpu="100m")])
+    assert r.node == "b"
+
+
+def test_no_nodes_gives_upstreams_error_text():
+    # schedule_one.go: schedulePod returns ErrNoNodesAvailable before PreFilter when there is no node.
+    c = ks.Cluster.from_objects(nodes=[])
+    s = ks.Scheduler(c)
+    assert s.explain(pod("p")).message == "no nodes available to schedule pods"
+    assert [r.message for r in s.schedule([pod("p"), pod("q", affinity=_name_affinity(["x"]))])] == [
+        "no nodes available to schedule pods"] * 2
+
+
+@pytest.mark.parametrize("bad", [-1, 101, 2.5, True, "50", None])
+def test_percentage_override_is_checked_like_the_config_field(bad):
+    c = ks.Cluster.from_objects(nodes=[node("a")])
+    if bad is None:
+        ks.Scheduler(c, percentage_of_nodes_to_score=bad)
+        return
+    with pytest.raises(InvalidConfig, match="percentageOfNodesToScore: Invalid value"):
+        ks.Scheduler(c, percentage_of_nodes_to_score=bad)
+    for ok in (0, 100, np.int64(30)):
+        assert ks.Scheduler(c, percentage_of_nodes_to_score=ok).percentage_override == ok
+
+
+def test_cli_rejects_a_percentage_out_of_range(capsys):
+    cluster = os.path.join(EXAMPLES, "cluster.yaml")
+    with pytest.raises(SystemExit) as e:
+        main(["schedule", "--cluster", cluster, "--pods", os.path.join(EXAMPLES, "pods.yaml"), "--percentage", "150"])
+    assert e.value.code == 2 and "150 is not in the range 0-100" in capsys.readouterr().err
+
+
+def test_explain_reports_no_scores_when_one_node_is_feasible():
+    # schedulePod takes a lone feasible node without prioritizeNodes: upstream computes no score.
+    c = ks.Cluster.from_objects(nodes=[node("a"), node("b", cpu="500m"), node("c", cpu="500m")])
+    ex = ks.Scheduler(c).explain(pod("p", cpu="1"))
+    assert ex.selected == "a" and ex.scores == {} and ex.total == {}
+    assert ex.filter["a"].is_success and not ex.filter["b"].is_success
+    ex2 = ks.Scheduler(c).explain(pod("p", cpu="100m"))
+    assert set(ex2.scores) == {"a", "b", "c"} and set(ex2.total) == {"a", "b", "c"}

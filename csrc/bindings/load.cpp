@@ -174,8 +174,8 @@ struct Encoder {
 // allocate a copy of the same few hundred bytes (hundreds of MB for a large cluster).
 using KeyObjects = std::unordered_map<std::string, PyObject*>;
 
-void shape_key(PyObject* spec, PyObject* status, PyObject* spec_fields, const Keys& k, PodRow& row,
-               KeyObjects& seen) {
+void shape_key(PyObject* spec, PyObject* status, PyObject* spec_fields, PyObject* volume_kinds, const Keys& k,
+               PodRow& row, KeyObjects& seen) {
     Encoder e;
     e.raw("\0ks1", 4);
     Ref vals(PyList_New(0));
@@ -232,6 +232,12 @@ void shape_key(PyObject* spec, PyObject* status, PyObject* spec_fields, const Ke
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(vols.p); ++i) {
             PyObject* v = PyList_GET_ITEM(vols.p, i);
             if (!PyDict_CheckExact(v)) throw Unusual{};
+            // Volume kinds whose plugins a pod needs (pod.py INLINE_VOLUME_PLUGINS) are keyed by the
+            // Python parser only.
+            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(volume_kinds); ++j) {
+                Ref x(get(v, PyTuple_GET_ITEM(volume_kinds, j)));
+                if (truthy(x.p)) throw Unusual{};
+            }
             Ref a(get(v, k.pvc));
             bool b = truthy(a.p);
             if (!b) {
@@ -284,7 +290,8 @@ void shape_key(PyObject* spec, PyObject* status, PyObject* spec_fields, const Ke
     row.values = Ref(PyList_AsTuple(vals.p));
 }
 
-void extract(PyObject* obj, PyObject* spec_fields, const Keys& k, PodRow& row, KeyObjects& seen) {
+void extract(PyObject* obj, PyObject* spec_fields, PyObject* volume_kinds, const Keys& k, PodRow& row,
+             KeyObjects& seen) {
     if (!PyDict_CheckExact(obj)) throw Unusual{};
     Ref kind(get(obj, k.kind));
     if (!kind.none() && !(PyUnicode_CheckExact(kind.p) && PyUnicode_Compare(kind.p, k.pod) == 0)) throw Unusual{};
@@ -348,13 +355,14 @@ void extract(PyObject* obj, PyObject* spec_fields, const Keys& k, PodRow& row, K
         Py_INCREF(k.empty);
         row.nominated = Ref(k.empty);
     }
-    shape_key(spec.p, st, spec_fields, k, row, seen);
+    shape_key(spec.p, st, spec_fields, volume_kinds, k, row, seen);
 }
 
-// pods: list; spec_fields: tuple of str (pod.py _SPEC_FIELDS). Returns a tuple of ten lists, one
-// entry per pod (names, namespaces, labels, annotations, owners, node names, phases, nominated node
-// names, shape keys, request quantities); every entry of an unusual pod is None.
-py::tuple extract_pods(py::list pods, py::tuple spec_fields) {
+// pods: list; spec_fields: tuple of str (pod.py _SPEC_FIELDS); volume_kinds: tuple of str, volume
+// sources that make a pod unusual. Returns a tuple of ten lists, one entry per pod (names,
+// namespaces, labels, annotations, owners, node names, phases, nominated node names, shape keys,
+// request quantities); every entry of an unusual pod is None.
+py::tuple extract_pods(py::list pods, py::tuple spec_fields, py::tuple volume_kinds) {
     static const Keys* keys = new Keys();  // interned strings, alive for the process
     const Py_ssize_t n = PyList_GET_SIZE(pods.ptr());
     constexpr int kCols = 10;
@@ -372,7 +380,7 @@ py::tuple extract_pods(py::list pods, py::tuple spec_fields) {
         PodRow row;
         bool ok = true;
         try {
-            extract(obj, spec_fields.ptr(), *keys, row, seen);
+            extract(obj, spec_fields.ptr(), volume_kinds.ptr(), *keys, row, seen);
         } catch (const Unusual&) {
             PyErr_Clear();
             ok = false;
@@ -398,5 +406,6 @@ py::tuple extract_pods(py::list pods, py::tuple spec_fields) {
 
 void bind_load(py::module_& m) {
     m.def("extract_pods", &extract_pods, py::arg("pods"), py::arg("spec_fields"),
+          py::arg("volume_kinds") = py::tuple(),
           "Fields of Pod dicts the loader reads, as flat lists (kschedule.objects.pod.parse_pods).");
 }

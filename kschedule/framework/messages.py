@@ -24,9 +24,13 @@ from typing import Iterable, Mapping
 
 from .status import Status
 
-__all__ = ["NO_NODE_AVAILABLE_MSG", "failed_scheduling_message", "message_from_counts", "reasons_histogram"]
+__all__ = ["NO_NODE_AVAILABLE_MSG", "NO_NODES_AVAILABLE", "failed_scheduling_message", "message_from_counts",
+           "reasons_histogram"]
 
 NO_NODE_AVAILABLE_MSG = "0/{} nodes are available"
+# ErrNoNodesAvailable (pkg/scheduler/schedule_one.go): schedulePod returns it before PreFilter when the
+# snapshot has no node, so a pod is never given a FitError over zero nodes.
+NO_NODES_AVAILABLE = "no nodes available to schedule pods"
 
 
 def reasons_histogram(node_statuses: Mapping[str, Status], num_nodes: int,

@@ -17,6 +17,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..errors import PluginError
 from ..objects.taints import Taint, tolerations_tolerate_taint
 from ..plugins import gpu_share
 
@@ -48,6 +49,11 @@ class StaticClass:
     # into one (S, K, n) array anyway, and most plugins of the default profile have no row.
     scores: tuple
     active: np.ndarray  # uint8 (K,): 1 where ``scores`` has a row
+
+
+def _error_text(e: Exception) -> str:
+    """An exception as a status message: its text, or its type when it has none."""
+    return str(e) or type(e).__name__
 
 
 class StaticEvaluator:
@@ -203,10 +209,13 @@ class StaticEvaluator:
             return out
         py = self.profile.python_plugin(plugin)
         if py is not None and py.filter is not None:
-            mask = np.asarray(py.filter(pod, c.nodes), dtype=bool)
+            what = f'running "{plugin}" filter plugin: '
+            try:
+                mask = np.asarray(py.filter(pod, c.nodes), dtype=bool)
+            except Exception as e:
+                raise PluginError(plugin, what + _error_text(e)) from e
             if mask.shape != (n,):
-                from ..errors import KScheduleError
-                raise KScheduleError(f"plugin {plugin}: filter returned shape {mask.shape}, expected ({n},)")
+                raise PluginError(plugin, what + f"filter returned shape {mask.shape}, expected ({n},)")
             rid = self.reason_id(plugin, UNSCHEDULABLE, py.reason)
             return np.where(mask, -1, rid).astype(np.int32)
         return None  # unimplemented plugins: pods needing them are reported before scheduling
@@ -342,10 +351,18 @@ class StaticEvaluator:
             return self._image_scores(pod)
         py = self.profile.python_plugin(plugin)
         if py is not None and py.score is not None:
-            s = np.ascontiguousarray(py.score(pod, c.nodes), dtype=np.int64)
-            if s.shape != (n,) or (n and (s.min() < 0 or s.max() > 100)):
-                from ..errors import KScheduleError
-                raise KScheduleError(f"plugin {plugin}: score must return {n} integers in [0, 100]")
+            what = f'running Score plugins: plugin "{plugin}" failed with: '
+            try:
+                raw = np.asarray(py.score(pod, c.nodes))
+            except Exception as e:
+                raise PluginError(plugin, what + _error_text(e)) from e
+            # Scores are int64 upstream: a fraction would be cut silently, so it is an error here.
+            if raw.shape != (n,) or not (np.issubdtype(raw.dtype, np.integer) or (
+                    np.issubdtype(raw.dtype, np.floating) and np.array_equal(raw, np.trunc(raw)))):
+                raise PluginError(plugin, what + f"score must return {n} integers in [0, 100]")
+            s = np.ascontiguousarray(raw, dtype=np.int64)
+            if n and (s.min() < 0 or s.max() > 100):
+                raise PluginError(plugin, what + f"score must return {n} integers in [0, 100]")
             return s
         return None
 

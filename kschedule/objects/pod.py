@@ -39,6 +39,22 @@ FEATURE_PLUGINS = {
     "persistentVolumeClaim": "VolumeBinding",
     "resourceClaims": "DynamicResources",
 }
+# Inline volumes that upstream's volume plugins check (they PreFilter-Skip pods without them):
+# VolumeRestrictions' disk conflicts (needsRestrictionsCheck: GCE PD, AWS EBS, RBD, iSCSI) and
+# NodeVolumeLimits' CSI attach limits, which count in-tree volumes that CSI migration translates
+# (IsInlineMigratable).
+INLINE_VOLUME_PLUGINS = {
+    "gcePersistentDisk": ("VolumeRestrictions", "NodeVolumeLimits"),
+    "awsElasticBlockStore": ("VolumeRestrictions", "NodeVolumeLimits"),
+    "rbd": ("VolumeRestrictions",),
+    "iscsi": ("VolumeRestrictions",),
+    "azureDisk": ("NodeVolumeLimits",),
+    "azureFile": ("NodeVolumeLimits",),
+    "cinder": ("NodeVolumeLimits",),
+    "vsphereVolume": ("NodeVolumeLimits",),
+    "portworxVolume": ("NodeVolumeLimits",),
+}
+_INLINE_VOLUME_KINDS = tuple(INLINE_VOLUME_PLUGINS)
 
 
 @dataclass(slots=True)  # no per-instance __dict__: a cluster may hold hundreds of thousands
@@ -277,7 +293,7 @@ def parse_pod_columns(objs) -> PodColumns:
     objs = objs if type(objs) is list else list(objs)
     if _extract_pods is None or len(objs) < 64:
         return PodColumns.from_infos(objs, [_parse_one(obj) for obj in objs])
-    return _parse_extracted(objs, _extract_pods(objs, _SPEC_FIELDS))
+    return _parse_extracted(objs, _extract_pods(objs, _SPEC_FIELDS, _INLINE_VOLUME_KINDS))
 
 
 _BIG = 1 << 56  # a parsed quantity beyond this goes through the general parser (no int64 sums to overflow)
@@ -634,6 +650,14 @@ _SPEC_FIELDS = ("overhead", "resources", "tolerations", "nodeSelector", "affinit
                 "resourceClaims")
 
 
+def _volume_key(v: Mapping):
+    """What the parser reads of a volume: a PVC/ephemeral volume or not (the native extractor's
+    encoding), plus the kinds that need volume plugins (pods with those never take the extractor)."""
+    b = bool(v.get("persistentVolumeClaim") or v.get("ephemeral"))
+    kinds = tuple(k for k in _INLINE_VOLUME_KINDS if v.get(k))
+    return (b, kinds) if kinds else b
+
+
 def _shape_key(spec: Mapping, status: Mapping):
     """(shape key bytes, request quantities tuple), or (None, None) when the spec cannot be keyed."""
     # marshal.dumps of a nested list is C speed (several times cheaper than repr) and keeps types apart
@@ -670,7 +694,7 @@ def _shape_key(spec: Mapping, status: Mapping):
         parts.append([spec.get(f) for f in _SPEC_FIELDS])
         vols = spec.get("volumes")
         if vols:
-            parts.append([bool(v.get("persistentVolumeClaim") or v.get("ephemeral")) for v in vols])
+            parts.append([_volume_key(v) for v in vols])
         if status:
             for k in ("containerStatuses", "initContainerStatuses"):
                 sts = status.get(k)
@@ -921,7 +945,9 @@ def _parse_spec(obj: Mapping, spec: Mapping) -> tuple:
             v = expect_mapping(v, f"spec.volumes[{i}]")
             if v.get("persistentVolumeClaim") or v.get("ephemeral"):
                 needs.append(FEATURE_PLUGINS["persistentVolumeClaim"])
-                break
+            for k, plugins in INLINE_VOLUME_PLUGINS.items():
+                if v.get(k):
+                    needs.extend(plugins)
     if spec.get("resourceClaims"):
         needs.append(FEATURE_PLUGINS["resourceClaims"])
 

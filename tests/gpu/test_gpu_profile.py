@@ -89,7 +89,11 @@ def test_explain_shows_the_gpu_filter_and_scores():
          "spec": {"schedulerName": "paper", "containers": [{"name": "c", "resources": {"requests": {"cpu": "1"}}}]}}
     ex = s.explain(p)
     assert ex.filter["b"].plugin == gpu_share.FILTER and ex.filter["b"].reasons == (gpu_share.REASON,)
-    assert ex.selected == "a" and "FGDScore" in ex.scores["a"]
+    # One feasible node: taken without scoring (upstream's schedulePod, v1.20 included).
+    assert ex.selected == "a" and ex.scores == {}
+    two = ks.Cluster.from_objects(nodes=[node, {**node, "metadata": {**node["metadata"], "name": "c"}}, cpu_node])
+    ex2 = ks.Scheduler(two, paper_profile("FGD")).explain(p)
+    assert set(ex2.scores) == {"a", "c"} and all("FGDScore" in d for d in ex2.scores.values())
     (r,) = s.schedule([p, ])
     assert r.node == "a" and c.nodes.gpu_free_milli[c.nodes.index["a"], :2].tolist() == [500, 1000]
     big = {**p, "metadata": {"name": "y", "annotations": {"alibabacloud.com/gpu-count": "4",
