@@ -643,26 +643,23 @@ class Scheduler:
     def _batch_warnings(self, rows: np.ndarray, plan: _Plan, node: np.ndarray, reported: Optional[np.ndarray]) -> list:
         """_warnings over a schedule() call, one text per cause with the number of pods it concerns;
         ``reported``: pods given a message without a scheduling cycle (None: none)."""
-        spread = preempt = 0
-        owned = failed = None
         effects: dict = {}  # per profile (thousands of groups share a few profiles)
+        s_of = np.zeros(len(plan.profiles), bool)
+        p_of = np.zeros(len(plan.profiles), bool)
         for g, profile in enumerate(plan.profiles):
             if profile is None or plan.kind[g] == _MESSAGE:
                 continue
             e = effects.get(id(profile))
             if e is None:
                 e = effects[id(profile)] = _missing_effects(profile)
-            s, p = e
-            if s:
-                if owned is None:
-                    owned = np.bincount(plan.group, weights=self.cluster.pods._owner[_row_selector(rows)] >= 0,
-                                        minlength=len(plan.profiles))
-                spread += int(owned[g])
-            if p:
-                if failed is None:
-                    unplaced = node < 0 if reported is None else (node < 0) & ~reported
-                    failed = np.bincount(plan.group[unplaced], minlength=len(plan.profiles))
-                preempt += int(failed[g])
+            s_of[g], p_of[g] = e
+        spread = preempt = 0
+        if s_of.any():
+            owned = self.cluster.pods._owner[_row_selector(rows)] >= 0
+            spread = int(np.count_nonzero(owned if s_of.all() else owned & s_of[plan.group]))
+        if p_of.any():
+            unplaced = node < 0 if reported is None else (node < 0) & ~reported
+            preempt = int(np.count_nonzero(unplaced if p_of.all() else unplaced & p_of[plan.group]))
         out = []
         if spread:
             out.append(f"PodTopologySpread is not implemented yet: upstream's system default spreading constraints "
