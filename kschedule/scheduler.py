@@ -28,7 +28,7 @@ from typing import Any, Iterable, Optional
 import numpy as np
 
 from . import _core
-from .cluster import Cluster
+from .cluster import RES_PODS, Cluster
 from .errors import InvalidConfig, InvalidObject, PluginError
 from .framework import existing_affinity, messages
 from .framework.equivalence import equivalence_classes
@@ -564,7 +564,11 @@ class Scheduler:
                 plugin, code, reason = ev.reasons[sc.pre[i]]
                 statuses[names[i]] = Status(code, plugin, (reason,))
             elif fit_fail[i].any():
-                reasons = tuple(self._fit_reason(base, base + k) for k in np.nonzero(fit_fail[i])[0])
+                # Pods, cpu, memory, ephemeral-storage in fitsRequest's order, then the scalar resources,
+                # which upstream reads from a Go map (any order), by name: not by load order.
+                ks_ = np.nonzero(fit_fail[i])[0].tolist()
+                reasons = tuple(self._fit_reason(base, base + k) for k in ks_ if k <= 1 + RES_PODS) + tuple(
+                    sorted(self._fit_reason(base, base + k) for k in ks_ if k > 1 + RES_PODS))
                 code = "UnschedulableAndUnresolvable" if res["fit_unresolvable"][i] else "Unschedulable"
                 statuses[names[i]] = Status(code, FIT, reasons)
             elif sc.post[i] >= 0:
