@@ -58,6 +58,7 @@ def _pods(n, n_nodes, seed=0):
         elif kind == 5:
             req["example.com/fpga"] = "1"
             req["ephemeral-storage"] = "1Gi"
+            c["resources"]["limits"] = {"example.com/fpga": "1"}  # extended resources cannot be overcommitted
         elif kind == 6:
             c["ports"] = [{"containerPort": 80, "hostPort": 8000 + j % 3}]
         elif kind == 7:
@@ -153,6 +154,12 @@ def test_bulk_errors_and_state_unchanged():
     bad[30]["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "1.5.0"}}
     cases.append((bad, bad[30]["metadata"]["namespace"] + "/" + bad[30]["metadata"]["name"],
                   "spec.containers[0].resources.requests.cpu"))
+    bad = copy.deepcopy(pods[150:])
+    # a limit below its request: limits are not in the shape key, so this pod shares a parse with others
+    bad[35]["spec"]["containers"][0]["resources"]["limits"] = {"cpu": "0"}
+    bad[35]["spec"]["containers"][0]["resources"]["requests"]["cpu"] = "1"
+    cases.append((bad, bad[35]["metadata"]["namespace"] + "/" + bad[35]["metadata"]["name"],
+                  "spec.containers[0].resources.requests"))
     bad = copy.deepcopy(pods[150:])
     bad[40]["spec"]["priorityClassName"] = "missing"
     cases.append((bad, bad[40]["metadata"]["namespace"] + "/" + bad[40]["metadata"]["name"], "spec.priorityClassName"))

@@ -21,10 +21,12 @@ def node(name, cpu="4", memory="8Gi", **extra):
     return o
 
 
-def pod(name, ns="default", node_name=None, requests=None, **spec):
+def pod(name, ns="default", node_name=None, requests=None, limits=None, **spec):
     c = {"name": "app", "image": "nginx:1.25"}
     if requests is not None:
         c["resources"] = {"requests": requests}
+        if limits is not None:
+            c["resources"]["limits"] = limits
     sp = {"containers": [c], **spec}
     if node_name:
         sp["nodeName"] = node_name
@@ -66,7 +68,8 @@ def assert_same(a: dict, b: dict) -> None:
 def cluster() -> Cluster:
     c = Cluster.from_objects(
         nodes=[node("n1", spec={"taints": [{"key": "a", "effect": "NoSchedule"}]}), node("n2")],
-        pods=[pod("web-0", node_name="n1", requests={"cpu": "1", "example.com/gpu": "1"}),
+        pods=[pod("web-0", node_name="n1", requests={"cpu": "1", "example.com/gpu": "1"},
+                  limits={"example.com/gpu": "1"}),
               pod("web-1", ns="prod", requests={"memory": "1Gi"})],
         priority_classes=[{"metadata": {"name": "high"}, "value": 1000}])
     c.bind("prod/web-1", "n2")
@@ -155,8 +158,8 @@ def test_negative_node_allocatable(cluster):
     (lambda p: p["metadata"].update(ownerReferences={"kind": "ReplicaSet"}), "metadata.ownerReferences",
      "expected a list, got dict"),
     (lambda p: p.update(status=[]), "status", "expected an object, got list"),
-    (lambda p: p["spec"]["containers"][0]["resources"]["requests"].update(pods="1"), "spec.containers",
-     'Invalid value: "pods"'),
+    (lambda p: p["spec"]["containers"][0]["resources"]["requests"].update(pods="1"),
+     "spec.containers[0].resources.requests.pods", 'Invalid value: "pods": must be a standard resource for containers'),
 ])
 def test_pod_wrong_types(cluster, mutate, field, msg):
     p = pod("bad", ns="ns1", requests={"cpu": "1"})
@@ -295,7 +298,8 @@ def test_unbind_pending_and_already_bound_messages(cluster):
 def test_batch_with_only_the_last_object_bad(cluster):
     good_nodes = [node("n3"), node("n4", spec={"taints": [{"key": "new", "effect": "NoExecute"}]},
                                    metadata={"name": "n4", "labels": {"brand-new-key": "v"}})]
-    good_pods = [pod("q1", ns="fresh-ns", node_name="n3", requests={"cpu": "1", "vendor.io/fpga": "2"}),
+    good_pods = [pod("q1", ns="fresh-ns", node_name="n3", requests={"cpu": "1", "vendor.io/fpga": "2"},
+                     limits={"vendor.io/fpga": "2"}),
                  pod("q2", node_name="n1", priorityClassName="urgent"), pod("q3")]
     bad = pod("q4", requests={"cpu": "abc"})
     pcs = [{"metadata": {"name": "urgent"}, "value": 10}]
@@ -363,7 +367,7 @@ def test_one_bad_object_anywhere_changes_nothing(n_nodes, n_pods, which, corrupt
     kind, mutate, field = corruption
     nodes = [node(f"new-{i}", spec={"taints": [{"key": f"t{i}", "effect": "NoSchedule"}]}) for i in range(n_nodes)]
     pods = [pod(f"p{i}", ns=f"ns{i}", node_name=(nodes[i % n_nodes]["metadata"]["name"] if n_nodes else "n1"),
-                requests={"cpu": "100m", "memory": "1Gi", f"ext.io/r{i}": "1"}, )
+                requests={"cpu": "100m", "memory": "1Gi", f"ext.io/r{i}": "1"}, limits={f"ext.io/r{i}": "1"})
             for i in range(n_pods)]
     if kind == "pod":
         pods.insert(which % (len(pods) + 1), pod("victim", ns="v", requests={"cpu": "1", "memory": "1Gi"}))

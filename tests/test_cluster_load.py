@@ -181,10 +181,12 @@ def test_overcommitted_bound_pods_are_accepted():
 def test_init_containers_and_extended_resources():
     p = pod("job", node_name="n1")
     p["spec"]["containers"] = [
-        {"name": "a", "resources": {"requests": {"cpu": "500m", "example.com/gpu": "1"}}},
+        {"name": "a", "resources": {"requests": {"cpu": "500m", "example.com/gpu": "1"},
+                                    "limits": {"example.com/gpu": "1"}}},
         {"name": "b", "resources": {"requests": {"memory": "1Gi"}}},
     ]
-    p["spec"]["initContainers"] = [{"name": "init", "resources": {"requests": {"cpu": "2", "example.com/gpu": "3"}}}]
+    p["spec"]["initContainers"] = [{"name": "init", "resources": {"requests": {"cpu": "2", "example.com/gpu": "3"},
+                                                                  "limits": {"example.com/gpu": "3"}}}]
     c = Cluster.from_objects(nodes=[node("n1", **{"allocatable": {"cpu": "4", "example.com/gpu": "4"}})], pods=[p])
     assert requested(c, "n1", "cpu") == 2000  # max(500, 2000)
     assert requested(c, "n1", "example.com/gpu") == 3

@@ -91,6 +91,8 @@ def container(draw, name, allow_ports=True):
         res = {"requests": raw}
         if draw(st.booleans()):
             res["limits"] = dict(raw)
+        elif GPU in raw:  # an extended resource cannot be overcommitted: its limit must equal the request
+            res["limits"] = {GPU: raw[GPU]}
         c["resources"] = res
     ports, hp = [], []
     if allow_ports:

@@ -51,8 +51,11 @@ def pod(draw, name, node_name=None):
             req["example.com/gpu"] = str(draw(st.integers(0, 2)))
         if draw(st.integers(0, 4)) == 0:
             req["ephemeral-storage"] = f"{draw(st.integers(0, 20))}Gi"
+        res = {"requests": req}
+        if "example.com/gpu" in req:  # an extended resource needs a limit equal to its request
+            res["limits"] = {"example.com/gpu": req["example.com/gpu"]}
         containers.append({"name": f"c{j}", "image": draw(st.sampled_from(IMAGES + ["busybox"])),
-                           "resources": {"requests": req}})
+                           "resources": res})
     spec = {"containers": containers}
     if node_name:
         spec["nodeName"] = node_name

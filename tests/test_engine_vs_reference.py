@@ -53,7 +53,10 @@ def pod_dicts(draw, name, node=None):
             req["memory"] = f"{draw(st.integers(0, 8192))}Mi"
         if draw(st.integers(0, 4)) == 0:
             req["example.com/gpu"] = str(draw(st.integers(0, 2)))
-        c = {"name": f"c{j}", "image": draw(st.sampled_from(IMAGES + ["busybox"])), "resources": {"requests": req}}
+        res = {"requests": req}
+        if "example.com/gpu" in req:  # an extended resource needs a limit equal to its request
+            res["limits"] = {"example.com/gpu": req["example.com/gpu"]}
+        c = {"name": f"c{j}", "image": draw(st.sampled_from(IMAGES + ["busybox"])), "resources": res}
         if draw(st.integers(0, 9)) == 0:
             c["ports"] = [{"containerPort": 80, "hostPort": 8080}]
         containers.append(c)

@@ -75,6 +75,8 @@ def random_pod(r, t, name, ns):
     if t["foo"]:
         req["example.com/foo"] = "1"
     c = {"name": "c", "image": t["image"], "resources": {"requests": req}}
+    if t["foo"]:  # an extended resource needs a limit equal to its request
+        c["resources"]["limits"] = {"example.com/foo": "1"}
     if t["ports"]:
         c["ports"] = [{"containerPort": 80, "hostPort": 8080}]
     return {"kind": "Pod", "metadata": {"name": name, "namespace": ns}, "spec": {"containers": [c], **t["spec"]}}

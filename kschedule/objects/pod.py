@@ -3,12 +3,16 @@
 The parser is on the hot loading path (hundreds of thousands of pods): the common shape (regular
 containers with plain requests, no affinity, no tolerations) takes a short path; everything the
 scheduler reads is validated and a bad field raises ``InvalidObject`` naming the pod and field path.
-Fields the scheduler never reads are kept in the object as given but not validated.
+Resource requirements (requests and limits of containers, init containers, pod-level resources,
+overhead) are validated as the apiserver validates them (``resources.py``). Other fields the
+scheduler never reads are kept in the object as given but not validated.
 """
 from __future__ import annotations
 
 import marshal
-from itertools import chain, count
+from array import array
+from itertools import chain, compress, count, repeat
+from operator import itemgetter, le, not_
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
@@ -20,6 +24,7 @@ from .meta import (_DNS1123_SUBDOMAIN, _label_cache, expect_int, expect_list, ex
 from .quantity import milli_value, value
 from .requests import (DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, _pod_level, _status_entries,
                        pod_requests_and_nonzero, requests_and_nonzero_from_containers)
+from .resources import bulk_name_code, requirements_error, validate_pod_resources
 from .selectors import RequiredNodeAffinity, compile_preferred_terms, validate_node_selector, validate_preferred_terms
 from .taints import parse_toleration, validate_tolerations
 from .gpu import pod_gpu_index, pod_gpu_request
@@ -293,35 +298,157 @@ def parse_pod_columns(objs) -> PodColumns:
     objs = objs if type(objs) is list else list(objs)
     if _extract_pods is None or len(objs) < 64:
         return PodColumns.from_infos(objs, [_parse_one(obj) for obj in objs])
-    return _parse_extracted(objs, _extract_pods(objs, _SPEC_FIELDS, _INLINE_VOLUME_KINDS))
+    return _parse_extracted(objs, _extract(objs))
 
 
 _BIG = 1 << 56  # a parsed quantity beyond this goes through the general parser (no int64 sums to overflow)
+_CHUNK = 512
+_EMPTY: Mapping = {}
+_spec_of_obj = itemgetter("spec")
 
 
-def _parse_extracted(objs: list, cols: tuple) -> PodColumns:
+class _Extracted:
+    """What _extract read: ``cols``, the native extractor's columns; ``scan``, the containers' limits
+    (_LimitsScan); ``bad_names``, pods whose metadata.name is not a valid name; ``label_first``, per
+    pod the first pod with its label set, and ``label_first_of`` ({item tuple: first pod}), both
+    None when a label value is unhashable."""
+
+    __slots__ = ("cols", "scan", "bad_names", "label_first", "label_first_of")
+
+
+def _extract(objs: list) -> _Extracted:
+    """The native extractor's columns, and the per-pod passes of _parse_extracted that read the pods
+    (names, label sets, limits). The extractor runs over slices of the pods, each followed by those
+    passes: right after the extractor touched them the pods are in cache, while a separate pass over
+    a large load costs about twice as much (it waits on memory)."""
+    out = _Extracted()
+    cols = None
+    scan = _LimitsScan()
+    bad_names: list = []
+    firsts: list = []
+    first_of: Optional[dict] = {}
+    canon: dict = {}
+    for start in range(0, len(objs), _CHUNK):
+        part = objs[start:start + _CHUNK]
+        got = _extract_pods(part, _SPEC_FIELDS, _INLINE_VOLUME_KINDS)
+        # Each call has its own bytes object per distinct key; one per key over the whole load.
+        got[8][:] = map(canon.setdefault, got[8], got[8])
+        names, labels = got[0], got[2]
+        if None in names:  # unusual objects (None in every column): the general parser reads them
+            names = ["x" if nm is None else nm for nm in names]
+        # metadata.name: the regex of validate_object_name; pods that fail go slow.
+        if not all(map(_name_ok, names)) or max(map(len, names), default=0) > 253:
+            bad_names += (start + j for j, nm in enumerate(names) if len(nm) > 253 or not _name_ok(nm))
+        if first_of is not None:
+            try:
+                sets = map(tuple, map(dict.items, [{} if ls is None else ls for ls in labels]
+                                      if None in labels else labels))
+                firsts.append(np.fromiter(map(first_of.setdefault, sets, count(start)), np.intp, len(part)))
+            except TypeError:  # an unhashable value
+                first_of = None
+        scan.add(part, start)
+        if cols is None:
+            cols = got
+        else:
+            for col, more in zip(cols, got):
+                col += more
+    out.cols, out.scan, out.bad_names = cols, scan, bad_names
+    out.label_first = np.concatenate(firsts) if first_of is not None else None
+    out.label_first_of = first_of
+    return out
+
+
+class _LimitsScan:
+    """Per pod, its regular containers' requests and limits (``per_pod``: containers per pod;
+    ``requests``/``limits``: flat, the empty dict where absent); ``outside``: indices into those of
+    the containers with a limit that is not also a request of theirs of the same quantity; ``pods``:
+    pods with such an init container, or that the scan could not read."""
+
+    __slots__ = ("per_pod", "requests", "limits", "outside", "pods")
+
+    def __init__(self):
+        self.per_pod = array("q")
+        self.requests, self.limits, self.outside, self.pods = [], [], [], []
+
+    def add(self, part: list, start: int) -> None:
+        base = len(self.requests)
+        try:
+            specs = list(map(_spec_of_obj, part))
+            cl = list(map(dict.get, specs, repeat("containers"), repeat(())))
+            cnt = list(map(len, cl))
+            res = list(map(dict.get, chain.from_iterable(cl), repeat("resources"), repeat(_EMPTY)))
+            req = list(map(dict.get, res, repeat("requests"), repeat(_EMPTY)))
+            lim = list(map(dict.get, res, repeat("limits"), repeat(_EMPTY)))
+            outside = list(compress(count(base), map(not_, map(le, map(dict.items, lim), map(dict.items, req)))))
+            inits = list(map(dict.get, specs, repeat("initContainers")))
+        except (TypeError, KeyError, AttributeError):  # an unusual object: read the slice pod by pod
+            for j, obj in enumerate(part):
+                self._add_one(obj, start + j)
+            return
+        self.per_pod.extend(cnt)
+        self.requests += req
+        self.limits += lim
+        self.outside += outside
+        if any(inits):
+            for j, ics in enumerate(inits):
+                if ics and not _within(ics):
+                    self.pods.append(start + j)
+
+    def _add_one(self, obj, i: int) -> None:
+        try:
+            spec = obj["spec"]
+            cs = spec.get("containers") or ()
+            res = [c.get("resources", _EMPTY) for c in cs]
+            req = [r.get("requests", _EMPTY) for r in res]
+            lim = [r.get("limits", _EMPTY) for r in res]
+            within = [lm.items() <= rq.items() for rq, lm in zip(req, lim)]
+            inits = spec.get("initContainers")
+        except (TypeError, KeyError, AttributeError):  # the general parser says what is wrong
+            self.per_pod.append(0)
+            self.pods.append(i)
+            return
+        base = len(self.requests)
+        self.per_pod.append(len(req))
+        self.requests += req
+        self.limits += lim
+        self.outside += [base + k for k, ok in enumerate(within) if not ok]
+        if inits and not _within(inits):
+            self.pods.append(i)
+
+
+def _within(containers) -> bool:
+    """Whether each container's limits are also requests of its, of the same quantities."""
+    try:
+        for c in containers:
+            res = c.get("resources")
+            if res:
+                lim = res.get("limits")
+                if lim and not lim.items() <= (res.get("requests") or _EMPTY).items():
+                    return False
+    except (AttributeError, TypeError):
+        return False
+    return True
+
+
+def _parse_extracted(objs: list, ex: _Extracted) -> PodColumns:
     """parse_pod_columns from the fields the native extractor read (kschedule._core.extract_pods):
     the checks of _parse_common, done in bulk over the columns; request quantities of plain shapes
-    parsed in bulk; any pod that fails a check, or that the extractor found unusual, goes through
-    _parse_one."""
-    names, nss, labels, anns, owners, node_names, phases, nominated, keys, values = cols
+    parsed in bulk and their resources validated in bulk; any pod that fails a check, or that the
+    extractor found unusual, goes through _parse_one."""
+    names, nss, labels, anns, owners, node_names, phases, nominated, keys, values = ex.cols
+    scan = ex.scan
     n = len(objs)
     slow = set()
     if None in keys:  # unusual objects (None in every column)
         slow.update(i for i, k in enumerate(keys) if k is None)
         names = [nm if nm is not None else "x" for nm in names]
     # metadata.name: the regex of validate_object_name, C-speed over all names; pods that fail go slow.
-    if not all(map(_name_ok, names)) or max(map(len, names), default=0) > 253:
-        slow.update(i for i, nm in enumerate(names) if len(nm) > 253 or not _name_ok(nm))
+    slow.update(ex.bad_names)
     # Labels: distinct label sets (kept for the label columns), every (key, value) pair validated
     # once per process (meta._label_cache).
     label_set = label_sets = None
-    try:
-        sets = list(map(tuple, map(dict.items, [{} if ls is None else ls for ls in labels]
-                                   if None in labels else labels)))
-        first_of: dict = {}
-        first = np.fromiter(map(first_of.setdefault, sets, count()), np.intp, n)
-    except TypeError:  # an unhashable value: every pod with labels is checked alone
+    first_of, first = ex.label_first_of, ex.label_first
+    if first_of is None:  # an unhashable value: every pod with labels is checked alone
         slow.update(i for i, ls in enumerate(labels) if ls)
     else:
         label_sets = list(first_of)
@@ -388,7 +515,16 @@ def _parse_extracted(objs: list, cols: tuple) -> PodColumns:
     vec_pods = np.flatnonzero(spec_of >= 0)
     slot_where = None
     if len(vec_pods):
-        vec_pods, slot_where = _vector_requests(vec_pods, spec_of, vec_shapes, values)
+        vec_pods, slot_where, slot_q = _vector_requests(vec_pods, spec_of, vec_shapes, values)
+    # Pods whose limits the scan found outside their requests (or could not read), by pod.
+    ctr_count = np.frombuffer(scan.per_pod, np.int64)
+    ctr_pod = np.repeat(np.arange(n), ctr_count)
+    check = np.zeros(n, bool)
+    check[ctr_pod[np.asarray(scan.outside, np.intp)]] = True
+    check[np.asarray(scan.pods, np.intp)] = True
+    if len(vec_pods):
+        vec_pods, slot_where = _vector_resources(vec_pods, spec_of, vec_shapes, slot_where, slot_q, scan, ctr_count,
+                                                 ctr_pod)
     # Pods of other shapes: the parse cache, one by one.
     specs = [sh[0].info for sh in vec_shapes]
     spec_rows: list = [()] * nv
@@ -406,7 +542,7 @@ def _parse_extracted(objs: list, cols: tuple) -> PodColumns:
             continue
         obj = objs[i]
         try:
-            info = _spec_info(obj, obj["spec"], obj.get("status") or {}, keys[i], values[i])
+            info = _spec_info(obj, obj["spec"], obj.get("status") or {}, keys[i], values[i], not check[i])
         except FieldError:
             pi = built[i] = _parse_one(obj)
             if pi is not None:
@@ -444,7 +580,8 @@ def _parse_extracted(objs: list, cols: tuple) -> PodColumns:
 def _vector_requests(vec_pods, spec_of, vec_shapes, values):
     """Request quantities of pods of plain shapes, parsed in bulk through the quantity memos. Pods with
     a quantity the memos cannot take (not a string, invalid, negative, huge) leave the vector path
-    (their spec_of entry becomes -1). Returns (vector pods kept, slot data for _fill_requests)."""
+    (their spec_of entry becomes -1). Returns (vector pods kept, slot data for _fill_requests, the
+    slots' quantities as an object array)."""
     vp = vec_pods.tolist()
     vals = [values[i] for i in vp]
     counts = np.fromiter(map(len, vals), np.intp, len(vp))
@@ -453,7 +590,9 @@ def _vector_requests(vec_pods, spec_of, vec_shapes, values):
     if not np.array_equal(counts, nslots[vs]):  # cannot happen for equal keys; be safe
         spec_of[vec_pods[counts != nslots[vs]]] = -1
         keep = counts == nslots[vs]
-        return _vector_requests(vec_pods[keep], spec_of, vec_shapes, values) if keep.any() else (vec_pods[:0], None)
+        if keep.any():
+            return _vector_requests(vec_pods[keep], spec_of, vec_shapes, values)
+        return vec_pods[:0], None, None
     flat = list(chain.from_iterable(vals))
     m = len(flat)
     # Per (vector spec, slot): resource name row among the spec's union, and whether it is cpu / memory.
@@ -466,11 +605,23 @@ def _vector_requests(vec_pods, spec_of, vec_shapes, values):
     starts = np.cumsum(counts) - counts
     tidx = soff[vs][pos] + (np.arange(m) - starts[pos])
     cpu_slot = tab_cpu[tidx]
-    v = np.zeros(m, np.int64)
-    bad_slots = []
     farr = np.empty(m, object)
     farr[:] = flat
-    for mask, memo, parse in ((cpu_slot, _CPU_MILLI, milli_value), (~cpu_slot, _VALUE, value)):
+    v, bad_slots = _memo_quantities(farr, cpu_slot)
+    slots = (tidx, cpu_slot, tab_mem[tidx], pos, v)
+    if len(bad_slots):
+        gone = np.zeros(len(vp), bool)
+        gone[pos[bad_slots]] = True
+        return _drop_pods(vec_pods, spec_of, slots, farr, gone)
+    return vec_pods, slots, farr
+
+
+def _memo_quantities(farr, cpu_mask):
+    """Quantities (object array) as int64 through the memos: cpu MilliValue(), others Value(). Returns
+    (values, indices the memos cannot take: not a string, invalid, negative, huge)."""
+    v = np.zeros(len(farr), np.int64)
+    bad = []
+    for mask, memo, parse in ((cpu_mask, _CPU_MILLI, milli_value), (~cpu_mask, _VALUE, value)):
         ks = np.flatnonzero(mask)
         if not len(ks):
             continue
@@ -478,7 +629,7 @@ def _vector_requests(vec_pods, spec_of, vec_shapes, values):
         try:
             new = set(qs).difference(memo)  # distinct quantities not parsed before (C-speed)
         except TypeError:  # an unhashable quantity: its pod takes the general parser
-            bad_slots.extend(ks[[type(q) is not str for q in qs]].tolist())
+            bad.extend(ks[[type(q) is not str for q in qs]].tolist())
             qs = [q if type(q) is str else "0" for q in qs]
             new = set(qs).difference(memo)
         if new:
@@ -496,18 +647,56 @@ def _vector_requests(vec_pods, spec_of, vec_shapes, values):
                     memo[q] = x
         got = list(map(memo.get, qs))
         if None in got:  # invalid, negative or huge: the pod takes the general parser
-            bad_slots.extend(ks[[x is None for x in got]].tolist())
+            bad.extend(ks[[x is None for x in got]].tolist())
             got = [0 if x is None else x for x in got]
         v[ks] = got
-    if bad_slots:
-        gone = np.zeros(len(vp), bool)
-        gone[pos[np.asarray(bad_slots, np.intp)]] = True
-        spec_of[vec_pods[gone]] = -1
-        keep_slot = ~gone[pos]
-        remap = np.cumsum(~gone) - 1
-        vec_pods = vec_pods[~gone]
-        pos, tidx, v, cpu_slot = remap[pos[keep_slot]], tidx[keep_slot], v[keep_slot], cpu_slot[keep_slot]
-    return vec_pods, (tidx, cpu_slot, tab_mem[tidx], pos, v)
+    return v, np.asarray(bad, np.intp)
+
+
+def _drop_pods(vec_pods, spec_of, slots, farr, gone):
+    """Vector pods at positions ``gone`` (bool) leave the vector path for the general parser."""
+    tidx, cpu_slot, mem_slot, pos, v = slots
+    spec_of[vec_pods[gone]] = -1
+    keep = ~gone[pos]
+    remap = np.cumsum(~gone) - 1
+    slots = (tidx[keep], cpu_slot[keep], mem_slot[keep], remap[pos[keep]], v[keep])
+    return vec_pods[~gone], slots, farr[keep]
+
+
+def _vector_resources(vec_pods, spec_of, vec_shapes, slots, slot_q, scan: "_LimitsScan", ctr_count, ctr_pod):
+    """Resource validation of the pods of plain shapes (_resources_valid, in bulk): the containers
+    the scan found with limits outside their requests, and every container of a shape that is not
+    simple (extended resources), once per distinct (requests, limits) pair. A pod that fails leaves
+    the vector path and the general parser gives its exact error. Returns (vector pods kept, slots)."""
+    nv = len(vec_pods)
+    pos_of = np.full(len(spec_of), -1, np.intp)
+    pos_of[vec_pods] = np.arange(nv)
+    reqs, lims = scan.requests, scan.limits
+    todo = np.asarray(scan.outside, np.intp)
+    todo = todo[pos_of[ctr_pod[todo]] >= 0]
+    not_simple = np.fromiter((not sh[0].simple for sh in vec_shapes), bool, len(vec_shapes))
+    if not_simple.any():
+        pods = vec_pods[not_simple[spec_of[vec_pods]]]
+        first = np.cumsum(ctr_count) - ctr_count
+        c = ctr_count[pods]
+        more = np.repeat(first[pods] - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))
+        todo = np.union1d(todo, more)
+    gone = np.zeros(nv, bool)
+    unread = pos_of[np.asarray(scan.pods, np.intp)]
+    gone[unread[unread >= 0]] = True
+    idx = todo.tolist()
+    rq = list(map(reqs.__getitem__, idx))
+    lm = list(map(lims.__getitem__, idx))
+    try:  # the memo's answers at C speed; _container_valid for the pairs it has not seen
+        known = list(map(_CONTAINER_VALID.get, zip(map(tuple, map(dict.items, rq)), map(tuple, map(dict.items, lm)))))
+    except TypeError:  # a limits value that is not an object, or an unhashable quantity
+        known = [None] * len(idx)
+    bad = [k for k, ok in enumerate(known) if not (ok or (ok is None and _container_valid(rq[k], lm[k])))]
+    if bad:
+        gone[pos_of[ctr_pod[todo[bad]]]] = True
+    if gone.any():
+        vec_pods, slots, _ = _drop_pods(vec_pods, spec_of, slots, slot_q, gone)
+    return vec_pods, slots
 
 
 class _Unusual(Exception):
@@ -642,9 +831,12 @@ def _parse_pod(obj: Any) -> PodInfo:
 # per-pod (names, volumes' names, container IDs); the quantities, in container order, select the
 # parse within the shape. Equal shape keys give equal results for everything but requests/nonzero,
 # which a shape recomputes from the quantities with the same aggregation code as a full parse.
+# Resource validation also reads the containers' limits, which the shape key leaves out: a container
+# whose limits equal requests of its passes with its shape, others are validated once per distinct
+# (requests, limits) pair (_resources_valid).
 _SPEC_CACHE: dict = {}  # shape key -> _Shape
 _SPEC_CACHE_MAX = 200_000
-_PARSED: dict = {}  # (shape key, quantities) -> parse
+_PARSED: dict = {}  # (shape key, request quantities) -> parse
 _PARSED_MAX = 1 << 20
 _SPEC_FIELDS = ("overhead", "resources", "tolerations", "nodeSelector", "affinity", "topologySpreadConstraints",
                 "resourceClaims")
@@ -662,7 +854,7 @@ def _shape_key(spec: Mapping, status: Mapping):
     """(shape key bytes, request quantities tuple), or (None, None) when the spec cannot be keyed."""
     # marshal.dumps of a nested list is C speed (several times cheaper than repr) and keeps types apart
     # (1, 1.0 and True differ); building the list touches only what the parser reads. Limits are
-    # left out: the scheduler's view of a pod never reads them.
+    # left out: the scheduler's view of a pod never reads them (their validation: _resources_valid).
     try:
         vals = []
         parts = [spec.get("schedulerName"), spec.get("priority"), spec.get("priorityClassName")]
@@ -708,10 +900,86 @@ def _shape_key(spec: Mapping, status: Mapping):
         return None, None
 
 
+_CONTAINER_VALID: dict = {}  # (requests items, limits items) -> whether the container's resources are valid
+
+
+def _container_valid(req, lim) -> bool:
+    """Whether one container's requests and limits pass resource validation, once per distinct pair.
+    For containers whose request quantities parsed (the callers parse the requests first)."""
+    try:
+        key = (tuple(req.items()), tuple(lim.items()))
+        ok = _CONTAINER_VALID.get(key)
+    except (AttributeError, TypeError):  # not objects, or unhashable quantities: the exact check
+        key = ok = None
+    if ok is not None:
+        return ok
+    ok = _within_and_whole(req, lim) or requirements_error({"requests": req, "limits": lim}) is None
+    # Only all-string quantities are remembered: then no other key (1 == 1.0 == True) compares equal.
+    if key is not None and all(type(q) is str for _, q in chain(key[0], key[1])):
+        if len(_CONTAINER_VALID) >= _SPEC_CACHE_MAX:
+            _CONTAINER_VALID.clear()
+        _CONTAINER_VALID[key] = ok
+    return ok
+
+
+_WHOLE: dict = {}  # quantity string -> whether it is a whole number (MilliValue() % 1000 == 0)
+
+
+def _within_and_whole(req, lim) -> bool:
+    """A quick yes for a container whose request quantities parsed: its limits are also requests of
+    the same quantities, and each extended resource it requests has such a limit and a whole
+    quantity (False: not decided)."""
+    if type(req) is not dict or type(lim) is not dict or not lim.items() <= req.items():
+        return False
+    for name, q in req.items():
+        code = bulk_name_code(name)
+        if code == 0:
+            continue
+        if code != 1 or name not in lim or type(q) is not str:
+            return False
+        whole = _WHOLE.get(q)
+        if whole is None:
+            try:
+                whole = milli_value(q) % 1000 == 0
+            except (FieldError, TypeError, ValueError):
+                whole = False
+            if len(_WHOLE) >= _SPEC_CACHE_MAX:
+                _WHOLE.clear()
+            _WHOLE[q] = whole
+        if not whole:
+            return False
+    return True
+
+
+def _resources_valid(spec: Mapping, simple: bool) -> bool:
+    """Whether the containers' resources of a pod whose shape was validated pass validation (False:
+    the general parser raises the error). With a ``simple`` shape (see _Shape), a container whose
+    limits are also requests of its, of the same quantities, is valid: those names and quantities
+    were checked with the shape and by the quantity parse. Others are checked once per distinct
+    (requests, limits) pair."""
+    for group in ("containers", "initContainers"):
+        cs = spec.get(group)
+        if not cs:
+            continue
+        for c in cs:
+            res = c.get("resources")
+            if not res:
+                continue
+            lim = res.get("limits")
+            if lim is None:
+                lim = _EMPTY
+            req = res.get("requests") or _EMPTY
+            if simple and type(lim) is dict and lim.items() <= req.items():
+                continue
+            if not _container_valid(req, lim):
+                return False
+    return True
+
+
 class _Shape:
     """One shape key: the parse of its first pod, and how to recompute requests for other quantities."""
 
-    __slots__ = ("key", "info", "regular", "init", "plain")
+    __slots__ = ("key", "info", "regular", "init", "plain", "simple")
 
     def __init__(self, key: bytes, obj: Mapping, spec: Mapping, info: tuple):
         self.key = key  # one bytes object per shape for every (key, quantities) entry of _PARSED
@@ -727,6 +995,11 @@ class _Shape:
         # sums, and the non-zero request to sums with each container's missing cpu/memory defaulted.
         self.plain = (self.regular is not None and not self.init and not spec.get("overhead")
                       and _pod_level(spec, "requests") is None)
+        # Requests of cpu, memory and other names that take any quantity and may be overcommitted
+        # only: a limit equal to a request then needs no check of its own (_resources_valid).
+        self.simple = all(bulk_name_code(nm) == 0 for c in chain(spec.get("containers") or (),
+                                                                  spec.get("initContainers") or ())
+                          for nm in _request_names(c))
 
     def remember(self, values: tuple, info: tuple) -> None:
         # Only all-string tuples: then no other tuple (1 == 1.0 == True) can compare equal to a key.
@@ -806,9 +1079,10 @@ def _requests_of(names: tuple, it) -> dict:
     return out
 
 
-def _spec_info(obj: Mapping, spec: Mapping, status: Mapping, key=None, values=None) -> tuple:
+def _spec_info(obj: Mapping, spec: Mapping, status: Mapping, key=None, values=None, checked=False) -> tuple:
     """The parse of the spec of ``obj`` through the shape cache; raises FieldError for a bad spec.
-    ``key``/``values``: the spec's _shape_key when the caller has it."""
+    ``key``/``values``: the spec's _shape_key when the caller has it; ``checked``: the caller found
+    each container's limits to be requests of its too, of the same quantities (_resources_valid)."""
     if key is None:
         key, values = _shape_key(spec, status)
         if key is None:
@@ -817,20 +1091,23 @@ def _spec_info(obj: Mapping, spec: Mapping, status: Mapping, key=None, values=No
         info = _PARSED.get((key, values))
     except TypeError:  # an unhashable quantity: the full parser reports it
         return _parse_spec(obj, spec)
-    if info is not None:
-        return info
     shape = _SPEC_CACHE.get(key)
-    if shape is None:
-        info = _parse_spec(obj, spec)
-        if len(_SPEC_CACHE) >= _SPEC_CACHE_MAX:
-            _SPEC_CACHE.clear()
-        _SPEC_CACHE[key] = shape = _Shape(key, obj, spec, info)
-        shape.remember(values, info)
-        return info
-    info = shape.instantiate(spec, values)
     if info is None:
+        if shape is None:
+            info = _parse_spec(obj, spec)
+            if len(_SPEC_CACHE) >= _SPEC_CACHE_MAX:
+                _SPEC_CACHE.clear()
+            _SPEC_CACHE[key] = shape = _Shape(key, obj, spec, info)
+            shape.remember(values, info)
+            return info
+        info = shape.instantiate(spec, values)
+        if info is None:
+            return _parse_spec(obj, spec)
+        shape.remember(values, info)
+    # The shape's other fields were valid for its first pod; limits are not in the key.
+    simple = shape is not None and shape.simple
+    if not (checked and simple) and not _resources_valid(spec, simple):
         return _parse_spec(obj, spec)
-    shape.remember(values, info)
     return info
 
 
@@ -871,6 +1148,7 @@ def _parse_spec(obj: Mapping, spec: Mapping) -> tuple:
     pcn = expect_str(spec.get("priorityClassName"), "spec.priorityClassName")
 
     requests, nonzero = pod_requests_and_nonzero(obj)
+    validate_pod_resources(spec)
     if "pods" in requests:
         # "pods" is a node capacity, not a container resource (apiserver validateContainerResourceName).
         raise FieldError("spec.containers", 'Invalid value: "pods": must be a standard resource for containers')

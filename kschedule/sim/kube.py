@@ -81,7 +81,10 @@ def timed_pods_from_pod_list(pods, namespace: str = "default", scheduler_name: s
                                     "a fractional GPU share needs gpu_sharing=True and the Open-Gpu-Share filter")
             else:
                 req["nvidia.com/gpu"] = str(ng)
-        spec = {"containers": [{"name": "main", "resources": {"requests": req}}]}
+        res = {"requests": req}
+        if "nvidia.com/gpu" in req:  # the apiserver rejects an extended resource request without an equal limit
+            res["limits"] = {"nvidia.com/gpu": req["nvidia.com/gpu"]}
+        spec = {"containers": [{"name": "main", "resources": res}]}
         if scheduler_name:
             spec["schedulerName"] = scheduler_name
         md = {"name": name.lower().replace("_", "-"), "namespace": namespace}

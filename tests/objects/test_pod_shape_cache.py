@@ -44,6 +44,11 @@ def requests_st():
     return st.dictionaries(st.sampled_from(RESOURCES), st.sampled_from(QUANTITIES), max_size=3)
 
 
+# Limits: the shape key leaves them out, resource validation reads them (names, quantities, requests
+# within limits, extended resources and hugepages equal to them).
+LIMIT_NAMES = RESOURCES + ["disk", "pods"]
+
+
 @st.composite
 def shaped_pods(draw):
     """Two pods of one shape: same fields and resource names, each its own quantities."""
@@ -60,8 +65,12 @@ def shaped_pods(draw):
         def ctr(kind, k, names, restart=None):
             c = {"name": f"{kind}{k}", "image": "nginx"}
             if names:
-                c["resources"] = {"requests": {r: draw(st.sampled_from(QUANTITIES)) for r in names},
-                                  "limits": {"memory": draw(st.sampled_from(QUANTITIES))}}
+                req = {r: draw(st.sampled_from(QUANTITIES)) for r in names}
+                lim = {"memory": draw(st.sampled_from(QUANTITIES))}
+                for r in draw(st.lists(st.sampled_from(LIMIT_NAMES), unique=True, max_size=2)):
+                    # often the request itself, so that some extended resources and hugepages are valid
+                    lim[r] = req[r] if r in req and draw(st.booleans()) else draw(st.sampled_from(QUANTITIES))
+                c["resources"] = {"requests": req, "limits": lim}
             if restart:
                 c["restartPolicy"] = "Always"
             return c
@@ -158,6 +167,24 @@ def _variants():
         lambda o: o["spec"]["containers"][0]["resources"]["requests"].update(pods="1"),
         lambda o: o["spec"]["containers"][0].update(resources=None),
         lambda o: o["spec"]["containers"][0].update(resources=[]),
+        # Limits (not in the shape key): within requests, above, below, invalid, extended resources.
+        lambda o: o["spec"]["containers"][0]["resources"].update(limits={"memory": "64Mi"}),
+        lambda o: o["spec"]["containers"][0]["resources"].update(limits={"cpu": "1", "memory": "1Gi"}),
+        lambda o: o["spec"]["containers"][0]["resources"].update(limits={"cpu": "50m"}),
+        lambda o: o["spec"]["containers"][0]["resources"].update(limits={"disk": "1"}),
+        lambda o: o["spec"]["containers"][0]["resources"].update(limits={"cpu": "1.5.0"}),
+        lambda o: o["spec"]["containers"][0]["resources"].update(limits={"cpu": True}),
+        lambda o: o["spec"]["containers"][0]["resources"].update(limits=["cpu"]),
+        lambda o: o["spec"]["containers"][0]["resources"].update(limits=None),
+        lambda o: o["spec"]["containers"][0]["resources"]["requests"].update({"example.com/gpu": "1"}),
+        lambda o: (o["spec"]["containers"][0]["resources"]["requests"].update({"example.com/gpu": "1"}),
+                   o["spec"]["containers"][0]["resources"].update(limits={"example.com/gpu": "1"})),
+        lambda o: (o["spec"]["containers"][0]["resources"]["requests"].update({"example.com/gpu": "1"}),
+                   o["spec"]["containers"][0]["resources"].update(limits={"example.com/gpu": "2"})),
+        lambda o: o["spec"].update(initContainers=[{"name": "i", "image": "b", "resources": {
+            "requests": {"cpu": "2"}, "limits": {"cpu": "1"}}}]),
+        lambda o: o["spec"].update(resources={"requests": {"memory": "1Gi"}, "limits": {"memory": "512Mi"}}),
+        lambda o: o["spec"].update(overhead={"example.com/gpu": "500m"}),
         lambda o: o["spec"].update(initContainers=[{"name": "i", "image": "b", "restartPolicy": "Always",
                                                      "resources": {"requests": {"cpu": "1"}}}]),
         lambda o: o["spec"].update(overhead={"cpu": "10m"}),

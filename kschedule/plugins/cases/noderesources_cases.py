@@ -34,6 +34,8 @@ from __future__ import annotations
 import itertools
 from typing import Any, Mapping, Optional, Sequence
 
+from ...objects.resources import is_overcommit_allowed
+
 # --------------------------------------------------------------------------- object builders
 
 EXT_A = "example.com/aaa"
@@ -44,6 +46,14 @@ HUGEPAGES_A = "hugepages-2Mi"
 DRA_EXT = "extended.resource.dra.io/something"
 ABC_XYZ = "abc.com/xyz"  # extendedRes of the score tests
 GPU = "nvidia.com/gpu"
+# Hugepages amounts are counted in 2Mi pages. Upstream's scheduler tests use bare numbers ("3"),
+# which the apiserver rejects (not a multiple of the page size); scaling every pod and node amount
+# alike keeps each outcome.
+HUGEPAGE = 2 * 1024 * 1024
+
+
+def _hp(pages: int) -> str:
+    return str(pages * HUGEPAGE)
 
 
 def _rl(values: Mapping[str, Any]) -> dict:
@@ -58,12 +68,19 @@ def _res(cpu_m: int = 0, mem: int = 0, eph: int = 0, **scalars: int) -> dict:
     scheduler ignores; it is left out."""
     out = {"cpu": f"{cpu_m}m", "memory": str(mem), "ephemeral-storage": str(eph)}
     for k, v in scalars.items():
-        out[_SCALAR_ALIASES.get(k, k)] = str(v)
+        name = _SCALAR_ALIASES.get(k, k)
+        out[name] = _hp(v) if name == HUGEPAGES_A else str(v)
     return out
 
 
 _SCALAR_ALIASES = {"aaa": EXT_A, "bbb": EXT_B, "k8s_a": K8S_IO_A, "k8s_b": K8S_IO_B, "hp": HUGEPAGES_A,
                    "dra": DRA_EXT}
+
+
+def _limits(requests: Mapping) -> dict:
+    """Limits equal to the requests the apiserver does not let exceed them (extended resources,
+    hugepages): upstream's scheduler tests build pods without limits, which the scheduler never reads."""
+    return {k: v for k, v in requests.items() if not is_overcommit_allowed(k)}
 
 
 def _containers(reqs: Sequence[Optional[Mapping]], prefix: str, sidecar: bool = False) -> list:
@@ -72,6 +89,9 @@ def _containers(reqs: Sequence[Optional[Mapping]], prefix: str, sidecar: bool = 
         c: dict = {"name": f"{prefix}{i}", "image": "registry.k8s.io/pause:3.10"}
         if r is not None:
             c["resources"] = {"requests": dict(r)}
+            lim = _limits(r)
+            if lim:
+                c["resources"]["limits"] = lim
         if sidecar:
             c["restartPolicy"] = "Always"
         out.append(c)
@@ -91,6 +111,9 @@ def _pod(name: str, containers: Sequence[Optional[Mapping]] = (), init: Sequence
         spec["overhead"] = dict(overhead)
     if pod_requests is not None:
         spec["resources"] = {"requests": dict(pod_requests)}
+        lim = _limits(pod_requests)
+        if lim:
+            spec["resources"]["limits"] = lim
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "spec": spec}
 
 
@@ -104,7 +127,7 @@ def _node(name: str, allocatable: Optional[Mapping] = None) -> dict:
 def _alloc(cpu_m: int, mem: int, pods: int, ext_a: int, eph: int, hp: int) -> dict:
     """``makeAllocatableResources(milliCPU, memory, pods, extendedA, storage, hugePageA)``."""
     return {"cpu": f"{cpu_m}m", "memory": str(mem), "pods": str(pods), EXT_A: str(ext_a),
-            "ephemeral-storage": str(eph), HUGEPAGES_A: str(hp)}
+            "ephemeral-storage": str(eph), HUGEPAGES_A: _hp(hp)}
 
 
 def _st_node(name: str, capacity: Optional[Mapping] = None) -> dict:
@@ -230,11 +253,11 @@ ENOUGH_REQUESTS_CASES = [
                  _P("pod", [_res(1, 1)], pod_requests={"cpu": "3m", "memory": "2"}), [_res(5, 19)],
                  code=_U, reasons=[_ins("memory")]),
     _filter_case(_E, "pod-level hugepages resource fit",
-                 _P("pod", [], pod_requests={"cpu": "3m", "memory": "2", HUGEPAGES_A: "5"}), []),
+                 _P("pod", [], pod_requests={"cpu": "3m", "memory": "2", HUGEPAGES_A: _hp(5)}), []),
     _filter_case(_E, "both pod-level and container-level hugepages resource fit",
-                 _P("pod", [_res(1, 1, hp=3)], pod_requests={"cpu": "3m", "memory": "2", HUGEPAGES_A: "5"}), []),
+                 _P("pod", [_res(1, 1, hp=3)], pod_requests={"cpu": "3m", "memory": "2", HUGEPAGES_A: _hp(5)}), []),
     _filter_case(_E, "pod-level hugepages resource not fit",
-                 _P("pod", [], pod_requests={"cpu": "3m", "memory": "2", HUGEPAGES_A: "10"}), [],
+                 _P("pod", [], pod_requests={"cpu": "3m", "memory": "2", HUGEPAGES_A: _hp(10)}), [],
                  code=_UU, reasons=[_ins(HUGEPAGES_A)]),
     _filter_case(_E, "one pod-level cpu resource fits and all init and non-init containers resources fit",
                  _P("pod", [_res(1, 1)], init=[_res(1, 1)], pod_requests={"cpu": "3m", "memory": "2"}), [_res(5, 19)],
