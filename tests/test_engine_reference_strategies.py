@@ -77,10 +77,12 @@ def pod_dicts(draw, name, node=None):
     pod = draw(EVR.pod_dicts(name, node))
     spec = pod["spec"]
     if spec["containers"] and draw(st.booleans()):
-        req = spec["containers"][0]["resources"]["requests"]
+        res = spec["containers"][0]["resources"]
+        req = res["requests"]
         for r in (FPGA, NIC):
             if draw(st.booleans()):
                 req[r] = str(draw(st.integers(0, 2)))
+                res.setdefault("limits", {})[r] = req[r]  # the apiserver wants extended limits == requests
     if draw(st.integers(0, 4)) == 0:
         aff = spec.setdefault("affinity", {}).setdefault("nodeAffinity", {})
         aff["requiredDuringSchedulingIgnoredDuringExecution"] = {"nodeSelectorTerms": [{"matchExpressions": [
@@ -286,7 +288,7 @@ def test_ignored_resources_let_a_pod_onto_nodes_without_them():
     nodes = [{"kind": "Node", "metadata": {"name": f"n{i}"},
               "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "10"}}} for i in range(3)]
     pod = {"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "resources": {
-        "requests": {"cpu": "500m", NIC: "1", FPGA: "2"}}}]}}
+        "requests": {"cpu": "500m", NIC: "1", FPGA: "2"}, "limits": {NIC: "1", FPGA: "2"}}}]}}
     plain = Profile.from_config(_cfg(fit={}))
     ignoring = Profile.from_config(NAMED["ignored_resources_and_groups"])
     only_nic = Profile.from_config(_cfg(fit={"ignoredResources": [NIC]}))
@@ -309,7 +311,7 @@ def test_several_insufficient_scalar_reasons_are_sorted_by_name():
         "cpu": "1", "memory": "1Gi", "pods": "5", FPGA: "0"}}},
         {"kind": "Node", "metadata": {"name": "n1"}, "status": {"allocatable": {"cpu": "1", "memory": "1Gi", "pods": "5"}}}]
     pod = {"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "resources": {
-        "requests": {GPU: "1", FPGA: "1"}}}]}}
+        "requests": {GPU: "1", FPGA: "1"}, "limits": {GPU: "1", FPGA: "1"}}}]}}
     cluster = ks.Cluster.from_objects(nodes=nodes, pods=[])
     ex = ks.Scheduler(cluster, Profile.default(), seed=0).explain(pod)
     ref = EXS.fresh_reference(cluster, Profile.default(), 0)
