@@ -709,32 +709,9 @@ KS_VECTOR void filter_block3(int32_t len, const uint8_t* __restrict sok, const i
     filter_n<3>(len, sok, free_pods, fr, fq, ok);
 }
 
-// FailedScheduling counts over positions [0, n) where the static filters before Fit pass (pre): no free
-// pod slot (fits set to the verdict) / the request q above the free amount col (fits cleared there).
-KS_VECTOR int64_t pods_short(int32_t n, const uint8_t* __restrict pre, const int64_t* __restrict free_pods,
-                             uint8_t* __restrict fits) {
-    int64_t c = 0;
-    for (int32_t j = 0; j < n; ++j) {
-        const uint8_t bad = free_pods[j] < 1;
-        fits[j] = !bad;
-        c += pre[j] & bad;
-    }
-    return c;
-}
-
-KS_VECTOR int64_t resource_short(int32_t n, const uint8_t* __restrict pre, const int64_t* __restrict col, int64_t q,
-                                 uint8_t* __restrict fits) {
-    int64_t c = 0;
-    for (int32_t j = 0; j < n; ++j) {
-        const uint8_t bad = q > col[j];
-        fits[j] &= !bad;
-        c += pre[j] & bad;
-    }
-    return c;
-}
-
-// The same counts with each position's failures as bits (DenseBatch::diagnose_class): bits[j] set to
-// bit 0 where no pod slot is free / bit ORed in where the request q is above col[j].
+// FailedScheduling counts over positions [0, n) where the static filters before Fit pass (pre), with
+// each position's Fit failures as bits: bits[j] set to bit 0 where no pod slot is free / the given
+// bit ORed in where the request q is above the free amount col[j].
 KS_VECTOR int64_t pods_short_bits(int32_t n, const uint8_t* __restrict pre, const int64_t* __restrict free_pods,
                                   uint8_t* __restrict bits) {
     int64_t c = 0;
@@ -991,6 +968,7 @@ private:
     void prepare_pod(int32_t p);
     void diagnose_dense(int32_t p, const ClassData& cd);
     void diagnose_class(int32_t p, const ClassData& cd, EquivData& ed);
+    void fit_failures(const ClassData& cd, uint8_t* bits, int64_t* counts);
     void emit_diagnosis(int32_t p, const ClassData& cd, const int64_t* fit_counts,
                         kvec<std::pair<int32_t, int64_t>>& hist);
     bool norm_term(const ClassData& cd, size_t q, int32_t mx, NormTerm& nt) const;
@@ -2037,18 +2015,14 @@ int64_t DenseBatch::equiv_blocks(EquivData& ed, const ClassData& cd, int64_t sta
 void DenseBatch::diagnose_dense(int32_t p, const ClassData& cd) {
     const int32_t nf = static_cast<int32_t>(fr_.size());
     kvec<int64_t> counts(static_cast<size_t>(nf) + 1, 0);
-    // Per position whether Fit passes (ok_ as scratch), counting each failing reason over the
-    // positions the static filters before Fit pass, one vector pass per reason.
-    uint8_t* fits = ok_.data();
-    if (in_.fit.filter_enabled) {
-        counts[0] = pods_short(M_, cd.pre_ok.data(), free_pods_.data(), fits);
-        for (int32_t f = 0; f < nf; ++f) counts[1 + f] = resource_short(M_, cd.pre_ok.data(), fr_[f], fq_[f], fits);
-    } else {
-        std::fill(fits, fits + M_, uint8_t{1});
-    }
+    uint8_t* bits = ok_.data();  // scratch: Fit passes where 0
+    if (in_.fit.filter_enabled)
+        fit_failures(cd, bits, counts.data());
+    else
+        std::fill(bits, bits + M_, uint8_t{0});
     kvec<int32_t> post_ids;
     for (int32_t j : cd.post_pos)
-        if (fits[j]) post_ids.push_back(cd.post_id[j]);
+        if (bits[j] == 0) post_ids.push_back(cd.post_id[j]);
     std::sort(post_ids.begin(), post_ids.end());
     kvec<std::pair<int32_t, int64_t>> hist;
     for (size_t a = 0; a < post_ids.size();) {
@@ -2060,9 +2034,21 @@ void DenseBatch::diagnose_dense(int32_t p, const ClassData& cd) {
     emit_diagnosis(p, cd, counts.data(), hist);
 }
 
+// Per position its Fit failures as bits (bit 0: no free pod slot, bit 1 + f: the plan's f-th requested
+// resource short; resources past the seventh share bit 7, so 0 still means Fit passes) and per reason
+// (counts: [0] pod slots, [1 + f] resource f) the failing positions where the static filters before
+// Fit pass: one vector pass per reason.
+void DenseBatch::fit_failures(const ClassData& cd, uint8_t* bits, int64_t* counts) {
+    const uint8_t* pre = cd.pre_ok.data();
+    counts[0] = pods_short_bits(M_, pre, free_pods_.data(), bits);
+    for (size_t f = 0; f < fr_.size(); ++f)
+        counts[1 + f] = resource_short_bits(M_, pre, fr_[f], fq_[f], static_cast<uint8_t>(2u << std::min<size_t>(f, 6)),
+                                            bits);
+}
+
 // diagnose_dense for a replica class, from the state of its last diagnosis (EquivData::diag_bits):
-// binds only change the positions they bind, so only those are derived again. The first diagnosis,
-// and classes with more than 7 requested resources or no Fit filter, take diagnose_dense's passes.
+// binds only change the positions they bind, so only those are derived again. Classes with more than 7
+// requested resources (one bit each) or no Fit filter take diagnose_dense.
 void DenseBatch::diagnose_class(int32_t p, const ClassData& cd, EquivData& ed) {
     const int32_t nf = static_cast<int32_t>(fr_.size());
     if (!in_.fit.filter_enabled || nf > 7) {
@@ -2074,9 +2060,7 @@ void DenseBatch::diagnose_class(int32_t p, const ClassData& cd, EquivData& ed) {
         ed.diag_bits.resize(M_);
         uint8_t* bits = ed.diag_bits.data();
         ed.diag_counts.assign(static_cast<size_t>(nf) + 1, 0);
-        ed.diag_counts[0] = pods_short_bits(M_, pre, free_pods_.data(), bits);
-        for (int32_t f = 0; f < nf; ++f)
-            ed.diag_counts[1 + f] = resource_short_bits(M_, pre, fr_[f], fq_[f], static_cast<uint8_t>(2u << f), bits);
+        fit_failures(cd, bits, ed.diag_counts.data());
         int32_t top = -1;
         for (int32_t j : cd.post_pos) top = std::max(top, cd.post_id[j]);
         ed.diag_post.assign(static_cast<size_t>(top + 1), 0);

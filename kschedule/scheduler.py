@@ -400,7 +400,7 @@ class Scheduler:
         return self.profiles.by_name.get(pi.scheduler_name)
 
     def _unsupported(self, pi: PodInfo, profile: Profile) -> Optional[str]:
-        missing = [p for p in pi.needs_plugins if p in profile.plugins and p in profile.unimplemented]
+        missing = [p for p in pi.needs_plugins if _lacks(profile, p)]
         if missing:
             return (f"kschedule cannot schedule this pod exactly: it needs plugin(s) {', '.join(missing)}, "
                     "not implemented yet")
@@ -518,11 +518,9 @@ class Scheduler:
         if profile is None:
             return Explanation(pi.key, {}, {}, {}, None, f'no profile for schedulerName "{pi.scheduler_name}"')
         unsupported = self._unsupported(pi, profile)
-        if unsupported is None and existing_affinity.PLUGIN in profile.plugins \
-                and existing_affinity.PLUGIN in profile.unimplemented:
-            holders = existing_affinity.bound_rows_with_terms(c)
-            if len(holders) and existing_affinity.selects(existing_affinity.terms_of(c, holders), pi.namespace,
-                                                          pi.labels):
+        if unsupported is None and _lacks(profile, existing_affinity.PLUGIN):
+            terms = self._existing_terms()
+            if terms and existing_affinity.selects(terms, pi.namespace, pi.labels):
                 unsupported = existing_affinity.MESSAGE
         if unsupported:
             return Explanation(pi.key, {}, {}, {}, None, unsupported)
@@ -626,22 +624,21 @@ class Scheduler:
                        "message has no preemption part")
         return out
 
-    def _selected_by_existing_terms(self, rows: np.ndarray, plan: Optional[_Plan]) -> Optional[np.ndarray]:
+    def _existing_terms(self) -> list:
+        """The inter-pod affinity terms of the bound pods (framework/existing_affinity.py); empty without
+        a pass over the pods when no loaded spec has any."""
+        holders = existing_affinity.bound_rows_with_terms(self.cluster)
+        return existing_affinity.terms_of(self.cluster, holders) if len(holders) else []
+
+    def _selected_by_existing_terms(self, rows: np.ndarray, plan: _Plan) -> Optional[np.ndarray]:
         """Per pod at ``rows``, whether an inter-pod affinity term of a bound pod selects it while its
-        profile has InterPodAffinity, which kschedule does not implement yet (see
-        framework/existing_affinity.py); None when no pod is (the usual case, decided per spec parse
-        without a pass over the pods). ``plan``: the pods' plan, for their profiles (None: the pods
-        use the profile of the first one's schedulerName)."""
-        c = self.cluster
-        holders = existing_affinity.bound_rows_with_terms(c)
-        if not len(holders):
+        profile has InterPodAffinity, which kschedule does not implement yet; None when no pod is."""
+        terms = self._existing_terms()
+        if not terms:
             return None
-        terms = existing_affinity.terms_of(c, holders)
-        hit = existing_affinity.selected_rows(c, np.asarray(rows, np.intp), terms)
-        if plan is not None:
-            needs = np.array([p is not None and existing_affinity.PLUGIN in p.plugins
-                              and existing_affinity.PLUGIN in p.unimplemented for p in plan.profiles], bool)
-            hit &= needs[plan.group] & (plan.kind[plan.group] != _MESSAGE)
+        hit = existing_affinity.selected_rows(self.cluster, np.asarray(rows, np.intp), terms)
+        needs = np.array([p is not None and _lacks(p, existing_affinity.PLUGIN) for p in plan.profiles], bool)
+        hit &= needs[plan.group] & (plan.kind[plan.group] != _MESSAGE)
         return hit if hit.any() else None
 
     def _batch_warnings(self, rows: np.ndarray, plan: _Plan, node: np.ndarray, reported: Optional[np.ndarray]) -> list:
@@ -943,11 +940,15 @@ class Scheduler:
         return parse_pod(pod)
 
 
+def _lacks(profile: Profile, plugin: str) -> bool:
+    """The profile has ``plugin`` and kschedule does not implement it yet."""
+    return plugin in profile.plugins and plugin in profile.unimplemented
+
+
 def _missing_effects(profile: Profile) -> tuple:
     """(PodTopologySpread scores upstream and is not implemented, DefaultPreemption likewise) for a profile."""
-    missing = profile.unimplemented
-    return ("PodTopologySpread" in missing and "PodTopologySpread" in dict(profile.scores),
-            "DefaultPreemption" in missing and "DefaultPreemption" in profile.plugins)
+    return (_lacks(profile, "PodTopologySpread") and "PodTopologySpread" in dict(profile.scores),
+            _lacks(profile, "DefaultPreemption"))
 
 
 def _fit_reason_text(resource_names: list, reason_base: int, rid: int, num_resources: Optional[int] = None) -> str:

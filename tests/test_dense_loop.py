@@ -308,3 +308,34 @@ def test_dense_divisions_at_divisors_whose_reciprocal_rounds_low():
             assert d[3] and d[0] == g[0] and d[2] == g[2]
             seen.add(d[0][0][0])
         assert seen == {"exact", "full"}  # a tie: both get chosen across seeds
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_diagnoses_of_pods_requesting_more_than_seven_resources(cache):
+    # Fit failures are kept as one bit per requested resource, the eighth and later sharing the last
+    # bit (csrc/dense.cpp fit_failures): per-reason counts and the filters after Fit must still be the
+    # generic loop's. Replica classes (cache=True) with so many resources are diagnosed in full each time.
+    # Tainted nodes have room for everything but the last resource: pods asking for it fail Fit there on
+    # that bit alone, the others reach TaintToleration, ordered after Fit.
+    names = [f"example.com/r{k}" for k in range(10)]
+    nodes = [{"kind": "Node", "metadata": {"name": f"n{i}"}, "spec": {"taints": [
+        {"key": "t", "value": "x", "effect": "NoSchedule"}] if i % 3 == 0 else []},
+        "status": {"allocatable": {"cpu": "8", "memory": "16Gi", "pods": "20",
+                                   **{r: ("0" if k == 9 else "9") if i % 3 == 0 else str((i + k) % 4)
+                                      for k, r in enumerate(names)}}}} for i in range(9)]
+    profile = Profile.from_config({"apiVersion": "kubescheduler.config.k8s.io/v1",
+                                   "kind": "KubeSchedulerConfiguration", "profiles": [{
+                                       "schedulerName": "default-scheduler", "plugins": {"filter": {
+                                           "disabled": [{"name": "*"}],
+                                           "enabled": [{"name": "NodeResourcesFit"}, {"name": "TaintToleration"}]}}}]})
+    pending = []
+    for j in range(30):
+        req = {r: "1" for r in names[: 3 + j % 8]}
+        pending.append({"kind": "Pod", "metadata": {"name": f"p{j}"}, "spec": {"containers": [{
+            "name": "c", "resources": {"requests": {"cpu": "100m", **req}, "limits": req}}]}})
+    d = run(nodes, [], pending, profile, 7, None, True, cache)
+    g = run(nodes, [], pending, profile, 7, None, False, False)
+    assert d[3] and not g[3]
+    assert d[0] == g[0] and d[2] == g[2]
+    msgs = [m for n, m in d[0] if n is None]
+    assert msgs and any("Insufficient example.com/r9" in m for m in msgs) and any("untolerated" in m for m in msgs)

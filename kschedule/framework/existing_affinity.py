@@ -91,16 +91,11 @@ def selected_rows(cluster, rows: np.ndarray, terms: list) -> np.ndarray:
             continue
         m = np.ones(len(rows), bool)
         if namespaces is not None:
-            ids = [i for i in (cluster.namespaces.get(ns) for ns in namespaces) if i is not None and i >= 0]
-            m &= np.isin(ns_col, ids)
+            m &= np.isin(ns_col, [cluster.namespaces.get(ns) for ns in namespaces])  # -1: none of them
         for req in sel.requirements:
-            k = labels.keys.get(req.key)
-            if k is None or k < 0 or k >= t.K:
-                col = np.full(len(rows), -1, np.int32)
-            else:
-                col = t.label_values[k, rows]
-            vals = [] if k is None or k < 0 else [
-                v for v in (labels.values[k].get(x) for x in req.values) if v is not None and v >= 0]
+            k = labels.keys.get(req.key)  # -1: no pod or node has the key
+            col = t.label_values[k, rows] if 0 <= k < t.K else np.full(len(rows), -1, np.int32)
+            vals = [labels.values[k].get(x) for x in req.values] if k >= 0 else []  # -1 never matches a value
             present = col >= 0
             if req.operator == "In":
                 m &= present & np.isin(col, vals)
